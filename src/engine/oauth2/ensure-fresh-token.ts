@@ -1,0 +1,213 @@
+import { TesseraError, errors } from '../../errors/catalogue.ts';
+import type { UpstreamRequest } from '../../upstream/types.ts';
+import type { EngineServices, Execution } from '../types.ts';
+import { refreshLock } from './refresh-lock.ts';
+import { oauth2Credentials, resolveSettings, type OAuth2Settings } from './settings.ts';
+import { requestToken, TokenEndpointError, type TokenGrant } from './token-client.ts';
+import { fingerprint, isStale, mergeOAuth, readToken, type StoredToken } from './token-state.ts';
+
+/**
+ * Keeps an oauth2 account's access token usable (docs/oauth2.md):
+ *
+ * - before a call, a token that is missing or expires within the skew is refreshed (refresh-token
+ *   grant) or fetched (client-credentials grant);
+ * - refreshes of one account run under a per-account lock, and a caller that queued behind a
+ *   refresh of the same token adopts its outcome: N concurrent requests make one token request;
+ * - the new token is persisted (the old refresh token kept when none comes back) and this
+ *   request's context updated;
+ * - a refusal (4xx) from the token endpoint marks the account `needs_reauth` and fails with 401;
+ * - an upstream 401 to a request that carried the current token forces one refresh and one
+ *   retry of that request.
+ */
+
+/** Optional extension of EngineServices: re-read the stored context inside the lock (multi-process locks). */
+export type OAuth2EngineServices = EngineServices & {
+  loadContext?(accountId: string): Promise<Record<string, unknown> | undefined>;
+};
+
+interface Outcome {
+  /** Fingerprint of the token that was refreshed. */
+  from: string;
+  at: number;
+  oauth?: Record<string, unknown>;
+  error?: unknown;
+}
+
+/** How long a failed refresh answers callers that queued behind it (they do not retry it at once). */
+const FAILURE_MEMORY_MS = 5_000;
+/** How long a successful refresh is remembered for requests still holding the replaced token. */
+const SUCCESS_MEMORY_MS = 10 * 60_000;
+
+/** The last refresh outcome per account, in this process. */
+const outcomes = new Map<string, Outcome>();
+
+function remember(accountId: string, outcome: Outcome) {
+  outcomes.set(accountId, outcome);
+  if (outcomes.size > 1000) {
+    for (const [id, o] of outcomes) if (outcome.at - o.at > SUCCESS_MEMORY_MS) outcomes.delete(id);
+  }
+}
+
+function recall(accountId: string, from: string, settings: OAuth2Settings, now = Date.now()): Outcome | undefined {
+  const o = outcomes.get(accountId);
+  if (!o || o.from !== from) return undefined;
+  if (o.error) return now - o.at <= FAILURE_MEMORY_MS ? o : undefined;
+  if (now - o.at > SUCCESS_MEMORY_MS) return undefined;
+  // An adopted token must itself be usable; otherwise refresh again, from it.
+  return o.oauth && !isStale(readToken({ oauth: o.oauth }), settings.skewSeconds, undefined, now) ? o : undefined;
+}
+
+/** Forgets remembered outcomes (tests). */
+export function resetOAuth2State(): void {
+  outcomes.clear();
+}
+
+/** The grant that renews this token, or none (an authorization-code token without a refresh token). */
+function grantFor(token: StoredToken, settings: OAuth2Settings): TokenGrant | undefined {
+  if (settings.grantType === 'client_credentials') return { grant_type: 'client_credentials' };
+  if (token.refresh_token) return { grant_type: 'refresh_token', refresh_token: token.refresh_token };
+  return undefined;
+}
+
+/** Access tokens this execution has replaced: a 401 to a request carrying one is retried with the current one. */
+const replacedTokens = new WeakMap<Execution, Set<string>>();
+
+function setOAuth(exec: Execution, oauth: Record<string, unknown>) {
+  const before = readToken(exec.context).access_token;
+  exec.context.oauth = oauth;
+  const after = readToken(exec.context).access_token;
+  if (before && before !== after) {
+    const set = replacedTokens.get(exec) ?? new Set<string>();
+    set.add(before);
+    replacedTokens.set(exec, set);
+  }
+}
+
+/**
+ * Makes sure `exec.context` holds a usable access token for an oauth2 integration; a no-op for
+ * other credential formats. `force` renews even a token that looks fresh (the provider said 401).
+ */
+export async function ensureFreshToken(exec: Execution, options: { force?: boolean } = {}): Promise<void> {
+  if (!oauth2Credentials(exec.integration)) return;
+  const settings = resolveSettings(exec.integration, exec.context);
+  if (settings.retryOn401) installRetryOn401(exec);
+  const token = readToken(exec.context);
+  if (!options.force && !isStale(token, settings.skewSeconds, exec.account.created_at)) return;
+  const grant = grantFor(token, settings);
+  // Nothing to renew with: send what we have and let the provider decide (a 401 marks needs_reauth).
+  if (!grant) return;
+  await renew(exec, settings, token, grant);
+}
+
+async function renew(exec: Execution, settings: OAuth2Settings, token: StoredToken, grant: TokenGrant): Promise<void> {
+  const accountId = exec.account.id;
+  const from = fingerprint(token);
+  const adopt = (o: Outcome) => {
+    if (o.error) throw o.error;
+    setOAuth(exec, o.oauth!);
+  };
+  const early = recall(accountId, from, settings);
+  if (early) return adopt(early);
+
+  await refreshLock().withLock(`oauth2:${accountId}`, async () => {
+    const queued = recall(accountId, from, settings);
+    if (queued) return adopt(queued);
+    // Another process may have renewed it while we waited for a distributed lock.
+    const stored = await (exec.services as OAuth2EngineServices).loadContext?.(accountId);
+    if (stored) {
+      const storedToken = readToken(stored);
+      if (fingerprint(storedToken) !== from && storedToken.access_token && !isStale(storedToken, settings.skewSeconds)) {
+        return setOAuth(exec, stored.oauth as Record<string, unknown>);
+      }
+    }
+
+    let oauth: Record<string, unknown>;
+    try {
+      oauth = mergeOAuth(exec.context, await requestToken(settings, grant));
+    } catch (e) {
+      const error = await failure(exec, settings, grant, e);
+      remember(accountId, { from, at: Date.now(), error });
+      throw error;
+    }
+    // Remember first: a provider that rotates refresh tokens has already invalidated the old one,
+    // so the new token must reach the other requests even if the store write fails.
+    remember(accountId, { from, at: Date.now(), oauth });
+    setOAuth(exec, oauth);
+    try {
+      await exec.services.persistContext(accountId, { oauth });
+    } catch (e) {
+      exec.services.logger.error({ integrated_account_id: accountId, err: e }, 'Could not store the refreshed OAuth token');
+    }
+  });
+}
+
+/** The error a failed renewal answers with; a refusal also marks the account needs_reauth. */
+async function failure(exec: Execution, settings: OAuth2Settings, grant: TokenGrant, e: unknown): Promise<unknown> {
+  if (!(e instanceof TokenEndpointError)) return e;
+  const what = grant.grant_type === 'refresh_token' ? 'refresh the OAuth access token' : 'issue an OAuth access token';
+  const remote = { rawResponse: e.body ?? null };
+  if (e.kind === 'rejected') {
+    const fix =
+      grant.grant_type === 'client_credentials'
+        ? 'Check the OAuth client id and secret, then update the integrated account credentials.'
+        : 'Reconnect the integrated account (or PATCH /integrated-account/{id}/credentials with a new token).';
+    const message = `${settings.label} refused to ${what} (${e.code}${detailOf(e.body)}). The integrated account needs re-authentication. ${fix}`;
+    await exec.services.markNeedsReauth(exec.account.id, message);
+    exec.services.logger.warn({ integrated_account_id: exec.account.id, status: e.status, error: e.code }, 'OAuth token renewal refused');
+    return new TesseraError(401, message, { remote });
+  }
+  const message = `Could not ${what} for ${settings.label}: ${e.message}. The account is unchanged; retry later.`;
+  if (e.kind === 'timeout') return errors.upstreamTimeout(message);
+  if (e.status === 429) return new TesseraError(429, message, { remote });
+  return new TesseraError(502, message, { remote });
+}
+
+function detailOf(body: unknown): string {
+  const b = body as Record<string, unknown> | null;
+  const text = typeof b?.error_description === 'string' ? b.error_description : typeof b?.message === 'string' ? b.message : undefined;
+  return text ? `: ${text.slice(0, 200)}` : '';
+}
+
+/** Execs whose sender already retries 401s. */
+const wrapped = new WeakSet<Execution>();
+
+function carries(request: UpstreamRequest, token: string): boolean {
+  return request.url.includes(token) || Object.values(request.headers).some((v) => v.includes(token));
+}
+
+function swapToken(request: UpstreamRequest, from: string, to: string): UpstreamRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers)) headers[k] = v.split(from).join(to);
+  return { ...request, url: request.url.split(from).join(to), headers };
+}
+
+/**
+ * Wraps this execution's sender once: a 401 to a request that carried the account's access token
+ * forces one renewal and retries the request once with the new token (wherever the definition's
+ * authorization put it). A second 401 goes back to the engine, which marks the account needs_reauth.
+ */
+function installRetryOn401(exec: Execution) {
+  if (wrapped.has(exec)) return;
+  wrapped.add(exec);
+  const send = exec.send;
+  exec.send = async (request) => {
+    const response = await send(request);
+    if (response.status !== 401) return response;
+    const token = readToken(exec.context);
+    const current = token.access_token;
+    if (!current) return response;
+    if (!carries(request, current)) {
+      // Sent with a token this execution has since replaced (a concurrent call renewed it).
+      const stale = [...(replacedTokens.get(exec) ?? [])].find((t) => carries(request, t));
+      return stale ? send(swapToken(request, stale, current)) : response;
+    }
+    const settings = resolveSettings(exec.integration, exec.context);
+    const grant = grantFor(token, settings);
+    if (!grant) return response;
+    await renew(exec, settings, token, grant);
+    const fresh = readToken(exec.context).access_token;
+    if (!fresh || fresh === current) return response;
+    exec.services.logger.info({ integrated_account_id: exec.account.id }, 'Provider answered 401; retried once with a renewed OAuth token');
+    return send(swapToken(request, current, fresh));
+  };
+}

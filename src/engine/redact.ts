@@ -1,0 +1,41 @@
+import { isProtectedKey } from '../store/secret-box.ts';
+
+/** Secrets never leave in debug output or logs: headers, query and body values are masked. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key)$|token|secret|password|key$/i;
+const MASK = '********';
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (!SECRET_HEADER.test(k)) out[k] = v;
+    else if (/^(authorization|proxy-authorization)$/i.test(k) && /^\w+\s/.test(v)) out[k] = `${v.split(/\s/)[0]} ${MASK}`;
+    else out[k] = MASK;
+  }
+  return out;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    let changed = false;
+    for (const key of [...u.searchParams.keys()]) {
+      if (isProtectedKey(key) || /token|secret|password|api_?key/i.test(key)) {
+        u.searchParams.set(key, MASK);
+        changed = true;
+      }
+    }
+    if (u.password) {
+      u.password = MASK;
+      changed = true;
+    }
+    return changed ? u.href : url;
+  } catch {
+    return url;
+  }
+}
+
+export function redactBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(redactBody);
+  if (body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, isProtectedKey(k) && (typeof v === 'string' || typeof v === 'number') ? MASK : redactBody(v)]));
+}

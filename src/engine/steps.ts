@@ -1,0 +1,65 @@
+import { TesseraError } from '../errors/catalogue.ts';
+import type { StepDefinition } from '../integrations/definition-schema.ts';
+import { evaluate } from './expressions/evaluate.ts';
+import { fetchAllPages } from './fetch-pages.ts';
+import { callResource } from './resource-call.ts';
+import type { Execution } from './types.ts';
+
+/**
+ * Steps of actions and of `before`/`after` lists (truto-contract.md §11.2, §12.2). Results are
+ * bound as `before.<name>` for later steps, placeholders and mappings.
+ *
+ * - `request`: call a resource method of the integration (`all_pages: true` follows pagination);
+ * - `transform`: evaluate an expression;
+ * - `set_context`: merge an object into this request's context;
+ * - `update_context`: the same, and persist it on the integrated account;
+ * - `error`: stop with `{status, message}` (message is JSONata).
+ */
+export interface StepScope {
+  query?: Record<string, unknown>;
+  body?: unknown;
+  id?: string;
+  data?: unknown;
+}
+
+export async function runSteps(exec: Execution, steps: StepDefinition[] | undefined, scope: StepScope, label: string): Promise<void> {
+  for (const [index, step] of (steps ?? []).entries()) {
+    const input = () => ({ ...scope, context: exec.context, before: exec.before, step: index });
+    const where = `${label} step ${step.name ?? index}`;
+    if (step.run_if && !(await evaluate(step.run_if, input(), { label: `${where} run_if` }))) continue;
+    let result: unknown;
+    const config = step.config as Record<string, any>;
+    switch (step.type) {
+      case 'request': {
+        const call = { resource: String(config.resource), method: String(config.method ?? 'get'), id: config.id, query: config.query, body: config.body, role: 'step' as const };
+        result = config.all_pages ? (await fetchAllPages(exec, call)).records : (await callResource(exec, call)).data;
+        break;
+      }
+      case 'transform':
+        result = await evaluate(String(config.expression), input(), { label: where });
+        break;
+      case 'set_context':
+      case 'update_context': {
+        const patch = await evaluate(String(config.expression), input(), { label: where });
+        if (patch && typeof patch === 'object' && Object.keys(patch).length) {
+          Object.assign(exec.context, patch);
+          if (step.type === 'update_context') await exec.services.persistContext(exec.account.id, patch);
+        }
+        result = patch;
+        break;
+      }
+      case 'error': {
+        const message = await evaluate(String(config.message ?? '"Request cannot be completed"'), input(), { label: where });
+        throw new TesseraError(Number(config.status ?? 400), String(message));
+      }
+    }
+    if (step.name) exec.before[step.name] = result;
+  }
+}
+
+/** Integration-level steps (e.g. discovering context the paths need) run once per request. */
+export async function runIntegrationSteps(exec: Execution): Promise<void> {
+  if (exec.integrationStepsDone) return;
+  exec.integrationStepsDone = true;
+  await runSteps(exec, exec.integration.before, {}, `${exec.integration.name} before`);
+}

@@ -1,0 +1,39 @@
+import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
+import type { Logger } from '../logger.ts';
+import type { IntegratedAccountRecord } from '../store/types.ts';
+import type { Send, UpstreamCallRecord, UpstreamRequest, UpstreamResponse } from '../upstream/types.ts';
+
+/** A short-lived cache for data that is safe to reuse across requests (never user lists). */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+}
+
+/** What the engine may ask of the layers around it, without knowing them. */
+export interface EngineServices {
+  cache: Cache;
+  logger: Logger;
+  /** Persist keys discovered by `update_context` steps. */
+  persistContext(accountId: string, patch: Record<string, unknown>): Promise<void>;
+  /** A provider rejected the credentials: the account needs re-authentication. */
+  markNeedsReauth(accountId: string, message: string): Promise<void>;
+}
+
+/** Everything one incoming request's upstream work shares. */
+export interface Execution {
+  integration: IntegrationDefinition;
+  account: IntegratedAccountRecord;
+  /** The account's context for this request: starts as the stored one, steps may add to it. */
+  context: Record<string, unknown>;
+  send: Send;
+  calls: UpstreamCallRecord[];
+  /** The last main data call, for the `debug` envelope. */
+  lastMain?: { request: UpstreamRequest; response: UpstreamResponse };
+  services: EngineServices;
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+  /** Results of steps, by name and in order. */
+  before: Record<string, unknown>;
+  /** Whether integration-level `before` steps already ran for this request. */
+  integrationStepsDone?: boolean;
+}

@@ -1,0 +1,369 @@
+import { errors } from '../errors/catalogue.ts';
+import type { CallConfig, MappingConfig, SideLoadConfig } from '../integrations/definition-schema.ts';
+import type { UnifiedResource } from '../models/types.ts';
+import type { CursorCodec } from './cursor.ts';
+import { evaluate } from './expressions/evaluate.ts';
+import { DEFAULT_PAGE_LIMITS, fetchAllPages, type PageLimits } from './fetch-pages.ts';
+import type { PageState } from './pagination.ts';
+import { renderValue } from './placeholders.ts';
+import { redactBody, redactHeaders, redactUrl } from './redact.ts';
+import { callResource, type ResourceCallResult } from './resource-call.ts';
+import { runIntegrationSteps, runSteps } from './steps.ts';
+import type { Execution } from './types.ts';
+
+/**
+ * Runs unified requests: the mapping (already merged across layers) says which resource methods
+ * of the integration to call and how to map what comes back. Provider-agnostic by construction:
+ * everything provider-specific arrives as data in `Execution.integration` and the mapping.
+ */
+export interface UnifiedCall {
+  model: string;
+  resource: string;
+  method: string;
+  id?: string;
+  body?: unknown;
+  /** Coerced query without integrated_account_id, next_cursor, truto_* and remote_query. */
+  query: Record<string, unknown>;
+  rawQuery: Record<string, unknown>;
+  remoteQuery?: Record<string, unknown>;
+  limit?: number;
+  nextCursor?: string;
+  skipApiCall?: boolean;
+}
+
+export interface MappedRecord {
+  unified: Record<string, unknown>;
+  raw: unknown;
+}
+
+export interface ListPage {
+  records: MappedRecord[];
+  nextCursor: string | null;
+  looping: boolean;
+  partial: boolean;
+}
+
+export interface GetResult {
+  record: MappedRecord;
+}
+
+export interface DebugInfo {
+  requestUrl?: string;
+  requestOptions?: { method: string; headers: Record<string, string>; body?: unknown };
+  data?: unknown;
+  responseHeaders?: Record<string, string>;
+  calls: Execution['calls'];
+}
+
+/** Cursor state for lists: which phase, and the upstream paging state inside it. */
+interface ListCursorState {
+  ph: number;
+  s?: PageState;
+}
+
+export class UnifiedEngine {
+  constructor(
+    private readonly cursors: CursorCodec,
+    private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
+  ) {}
+
+  async list(exec: Execution, mapping: MappingConfig, call: UnifiedCall, resourceInfo: UnifiedResource): Promise<ListPage> {
+    const phases = mapping.phases?.length ? mapping.phases : [mapping];
+    const cursorScope = { account: exec.account.id, target: `${call.model}/${call.resource}` };
+    let state: ListCursorState = { ph: 0 };
+    if (call.nextCursor) {
+      const decoded = this.cursors.decode(cursorScope, call.nextCursor) as ListCursorState;
+      if (!decoded || typeof decoded.ph !== 'number' || decoded.ph >= phases.length) throw errors.invalidCursor();
+      state = decoded;
+    }
+    if (call.skipApiCall) return { records: await this.mapSkipped(exec, mapping, call, 'list'), nextCursor: null, looping: false, partial: false };
+    await runIntegrationSteps(exec);
+    const phase = { ...mapping, ...phases[state.ph], side_load: mapping.side_load } as MappingConfig;
+    const [page, sideLoad] = await Promise.all([
+      this.fetchPhasePage(exec, phase, call, state.s),
+      this.sideLoads(exec, mapping.side_load, call),
+    ]);
+    const records = await this.mapRecords(exec, phase, call, page.records, sideLoad, resourceInfo);
+    let next: ListCursorState | null = null;
+    if (page.nextState) next = { ph: state.ph, s: page.nextState };
+    else if (!page.looping && state.ph + 1 < phases.length) next = { ph: state.ph + 1 };
+    return { records, nextCursor: next ? this.cursors.encode(cursorScope, next) : null, looping: page.looping, partial: page.looping };
+  }
+
+  /** `truto_ignore_limit` and `stream`: follow every page, handing each one over as it is mapped. */
+  async listAll(
+    exec: Execution,
+    mapping: MappingConfig,
+    call: UnifiedCall,
+    resourceInfo: UnifiedResource,
+    onPage: (page: ListPage) => Promise<void>,
+  ): Promise<{ partial: boolean; resumeCursor: string | null; pages: number; records: number }> {
+    let cursor = call.nextCursor;
+    let pages = 0;
+    let records = 0;
+    for (;;) {
+      const page = await this.list(exec, mapping, { ...call, nextCursor: cursor }, resourceInfo);
+      pages++;
+      records += page.records.length;
+      await onPage(page);
+      if (!page.nextCursor) return { partial: page.partial, resumeCursor: null, pages, records };
+      cursor = page.nextCursor;
+      if (pages >= this.limits.maxPages || records >= this.limits.maxRecords) return { partial: true, resumeCursor: cursor, pages, records };
+    }
+  }
+
+  async get(exec: Execution, mapping: MappingConfig, call: UnifiedCall, resourceInfo: UnifiedResource): Promise<MappedRecord> {
+    if (call.skipApiCall) {
+      const [mapped] = await this.mapSkipped(exec, mapping, call, 'get');
+      return mapped ?? { unified: {}, raw: null };
+    }
+    await runIntegrationSteps(exec);
+    const [found, sideLoad] = await Promise.all([this.findRecord(exec, mapping, call, resourceInfo), this.sideLoads(exec, mapping.side_load, call)]);
+    const [mapped] = await this.mapRecords(exec, found.config, call, [found.record], sideLoad, resourceInfo);
+    if (!mapped) throw errors.notFound(`${resourceInfo.label} ${call.id} not found`);
+    return mapped;
+  }
+
+  /**
+   * create, update, delete and custom methods: `request_body_mapping` builds the provider's body,
+   * the provider's response goes through `response_mapping` (or, with `respond_with_get`, the
+   * written record is fetched again through the resource's get mapping).
+   */
+  async write(
+    exec: Execution,
+    mapping: MappingConfig,
+    call: UnifiedCall,
+    resourceInfo: UnifiedResource,
+    getMapping?: MappingConfig,
+  ): Promise<{ record?: MappedRecord; id?: string; raw: unknown; result?: unknown }> {
+    const scope = { body: call.body, query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id };
+    const label = `${exec.integration.name} ${call.model}/${call.resource} ${call.method}`;
+    checkRequiredBody(mapping.request_body_schema, call.body);
+    const body = mapping.request_body_mapping
+      ? await evaluate(mapping.request_body_mapping, scope, { label: `${label} request_body_mapping` })
+      : mapping.body !== undefined
+        ? renderValue(mapping.body, scope)
+        : call.body;
+    if (call.skipApiCall) {
+      if (call.method === 'delete') return { id: call.id, raw: null };
+      const [mapped] = await this.mapSkipped(exec, mapping, call, 'get');
+      return { record: mapped ?? { unified: {}, raw: null }, raw: null, result: mapped?.unified ?? {} };
+    }
+    await runIntegrationSteps(exec);
+    await runSteps(exec, mapping.before, { query: call.query, id: call.id, body }, `${label} before`);
+    const [result, sideLoad] = await Promise.all([
+      callResource(exec, {
+        resource: requireResource(mapping),
+        method: mapping.method ?? call.method,
+        id: call.id,
+        query: await this.outboundQuery(exec, mapping, call),
+        remoteQuery: call.remoteQuery,
+        body,
+        headers: await this.mappedHeaders(exec, mapping, call, body),
+        role: 'main',
+      }),
+      this.sideLoads(exec, mapping.side_load, call),
+    ]);
+    await runSteps(exec, mapping.after, { query: call.query, id: call.id, body, data: result.data }, `${label} after`);
+    if (call.method === 'delete') return { id: call.id, raw: result.data };
+    const writtenId = mapping.id_expression
+      ? await evaluate(mapping.id_expression, { response: result.data, body: result.data, query: call.query, context: exec.context, id: call.id }, { label: `${label} id_expression` })
+      : call.id ?? (result.data as Record<string, unknown> | null)?.id;
+    if (mapping.respond_with_get && getMapping && writtenId !== undefined && writtenId !== null) {
+      const record = await this.get(exec, getMapping, { ...call, method: 'get', id: String(writtenId), body: undefined }, resourceInfo);
+      return { record, raw: result.data };
+    }
+    const [record] = await this.mapRecords(exec, mapping, call, [result.data], sideLoad, resourceInfo);
+    return { record: record ?? { unified: {}, raw: result.data }, raw: result.data, result: record?.unified ?? result.data };
+  }
+
+  debugInfo(exec: Execution): DebugInfo {
+    const last = exec.lastMain;
+    return {
+      requestUrl: last && redactUrl(last.request.url),
+      requestOptions: last && {
+        method: last.request.method.toUpperCase(),
+        headers: redactHeaders(last.request.headers),
+        ...(last.request.body !== undefined ? { body: redactBody(safeJson(last.request.body)) } : {}),
+      },
+      data: last?.response.body,
+      responseHeaders: last?.response.headers,
+      calls: exec.calls.map((c) => ({ ...c, requestUrl: redactUrl(c.requestUrl) })),
+    };
+  }
+
+  private async fetchPhasePage(exec: Execution, phase: CallConfig, call: UnifiedCall, pageState: PageState | undefined) {
+    await runSteps(exec, phase.before, { query: call.query, id: call.id }, 'mapping before');
+    const query = await this.outboundQuery(exec, phase, call);
+    return callResource(exec, {
+      resource: requireResource(phase),
+      method: phase.method ?? 'list',
+      headers: await this.mappedHeaders(exec, phase, call),
+      query,
+      remoteQuery: call.remoteQuery,
+      limit: call.limit,
+      pageState,
+      role: 'main',
+    });
+  }
+
+  private async outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall): Promise<Record<string, unknown>> {
+    const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body };
+    const fixed = renderValue(config.query ?? {}, scope);
+    const mapped = config.query_mapping ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping` }) : {};
+    return { ...fixed, ...(mapped && typeof mapped === 'object' ? mapped : {}) };
+  }
+
+  /** `request_header_mapping`: JSONata giving extra request headers. */
+  private async mappedHeaders(exec: Execution, config: CallConfig, call: UnifiedCall, requestBody?: unknown): Promise<Record<string, string> | undefined> {
+    if (!config.request_header_mapping) return undefined;
+    const scope = { headers: {}, body: call.body, query: call.query, rawQuery: call.rawQuery, context: exec.context, requestBody, before: exec.before, id: call.id };
+    const headers = await evaluate(config.request_header_mapping, scope, { label: `${call.model}/${call.resource} request_header_mapping` });
+    if (!headers || typeof headers !== 'object') return undefined;
+    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  }
+
+  /** A get: one call to the resource's get, or a scan of lists until a `match` finds the record. */
+  private async findRecord(exec: Execution, mapping: MappingConfig, call: UnifiedCall, info: UnifiedResource): Promise<{ record: unknown; config: CallConfig }> {
+    if (!mapping.lookup?.length) {
+      await runSteps(exec, mapping.before, { query: call.query, id: call.id }, 'mapping before');
+      const result = await callResource(exec, {
+        resource: requireResource(mapping),
+        method: mapping.method ?? 'get',
+        id: call.id,
+        query: await this.outboundQuery(exec, mapping, call),
+        remoteQuery: call.remoteQuery,
+        headers: await this.mappedHeaders(exec, mapping, call),
+        role: 'main',
+      });
+      return { record: result.data, config: mapping };
+    }
+    const previous: unknown[] = [];
+    for (const [index, attempt] of mapping.lookup.entries()) {
+      await runSteps(exec, attempt.before, { query: call.query, id: call.id }, `lookup ${index} before`);
+      let found: unknown;
+      const query = await this.outboundQuery(exec, attempt, call);
+      await fetchAllPages(
+        exec,
+        { resource: attempt.resource ?? requireResource(mapping), method: attempt.method ?? 'list', query, remoteQuery: call.remoteQuery, role: 'main' },
+        {
+          limits: { maxPages: this.limits.maxPages, maxRecords: Number.POSITIVE_INFINITY },
+          onPage: async (page: ResourceCallResult) => {
+            found = await evaluate(attempt.match, { records: page.records, id: call.id, query: call.query, context: exec.context, previous }, { label: `${call.model}/${call.resource} lookup ${index} match` });
+            if (found !== undefined && found !== null) return true;
+            previous.push(...page.records);
+            return false;
+          },
+        },
+      );
+      if (found !== undefined && found !== null) return { record: found, config: { ...mapping, ...attempt } };
+    }
+    throw errors.notFound(`${info.label} ${call.id} not found`);
+  }
+
+  private async sideLoads(exec: Execution, sideLoads: Record<string, SideLoadConfig> | undefined, call: UnifiedCall): Promise<Record<string, unknown>> {
+    const entries = Object.entries(sideLoads ?? {});
+    if (!entries.length) return {};
+    await runIntegrationSteps(exec);
+    const results = await Promise.all(entries.map(([key, config]) => this.sideLoad(exec, key, config, call)));
+    return Object.fromEntries(entries.map(([key], i) => [key, results[i]]));
+  }
+
+  private async sideLoad(exec: Execution, key: string, config: SideLoadConfig, call: UnifiedCall): Promise<unknown> {
+    const scope = { context: exec.context, query: call.query, id: call.id, before: exec.before };
+    const id = config.id === undefined ? undefined : renderValue(config.id, scope);
+    const query = renderValue(config.query ?? {}, scope);
+    const cacheKey = config.cache_ttl_seconds
+      ? `side_load:${exec.account.id}:${config.resource}:${config.method}:${id ?? ''}:${JSON.stringify(query)}:${config.response_mapping ?? ''}`
+      : undefined;
+    if (cacheKey) {
+      const hit = await exec.services.cache.get(cacheKey);
+      if (hit !== undefined) return hit;
+    }
+    const result = await callResource(exec, { resource: config.resource, method: config.method, id, query, role: 'side_load' });
+    const value = config.response_mapping
+      ? await evaluate(config.response_mapping, { response: result.data, body: result.data, context: exec.context, query: call.query }, { label: `side_load ${key}` })
+      : result.data;
+    if (cacheKey) await exec.services.cache.set(cacheKey, value, config.cache_ttl_seconds!);
+    return value;
+  }
+
+  private async mapRecords(
+    exec: Execution,
+    config: CallConfig,
+    call: UnifiedCall,
+    records: unknown[],
+    sideLoad: Record<string, unknown>,
+    info: UnifiedResource,
+  ): Promise<MappedRecord[]> {
+    const label = `${exec.integration.name} ${call.model}/${call.resource} ${call.method}`;
+    const base = { query: call.query, rawQuery: call.rawQuery, context: exec.context, side_load: sideLoad, id: call.id, before: exec.before, headers: exec.lastMain?.response.headers ?? {} };
+    if (!config.response_mapping) {
+      return records.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: r }));
+    }
+    if (config.response_mapping_method === 'array') {
+      const mapped = await evaluate(config.response_mapping, { ...base, response: records, body: records, records }, { label: `${label} response_mapping` });
+      const list = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]) as unknown[];
+      const aligned = list.length === records.length;
+      return list.flatMap((m, i) => (isObject(m) ? [{ unified: withRemoteData(m, aligned ? records[i] : undefined), raw: aligned ? records[i] : m }] : []));
+    }
+    const out: MappedRecord[] = [];
+    for (const record of records) {
+      const scope = { ...base, record, response: record, body: record };
+      if (config.filter && !(await evaluate(config.filter, scope, { label: `${label} filter` }))) continue;
+      const mapped = await evaluate(config.response_mapping, scope, { label: `${label} response_mapping` });
+      if (!isObject(mapped)) continue;
+      out.push({ unified: withRemoteData(mapped, record), raw: record });
+    }
+    void info;
+    return out;
+  }
+
+  /** `truto_skip_api_call`: the mapping runs on an empty response, so static output still appears. */
+  private async mapSkipped(exec: Execution, mapping: MappingConfig, call: UnifiedCall, kind: 'list' | 'get'): Promise<MappedRecord[]> {
+    const expression = mapping.response_mapping;
+    if (!expression) return [];
+    const result = await evaluate(
+      expression,
+      { response: { statusCode: 200, headers: {}, body: null }, body: null, record: null, query: call.query, rawQuery: call.rawQuery, context: exec.context, side_load: {}, id: call.id },
+      { label: `${call.model}/${call.resource} response_mapping` },
+    );
+    const list = kind === 'list' ? (Array.isArray(result) ? result : []) : [result];
+    return list.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: null }));
+  }
+}
+
+/** A mapping's `request_body_schema.required` fields must be present (truto_error_insight names them). */
+function checkRequiredBody(schema: Record<string, unknown> | undefined, body: unknown) {
+  const required = (schema?.required ?? []) as string[];
+  if (!required.length) return;
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) throw errors.badRequest('The request body must be a JSON object');
+  const given = (body ?? {}) as Record<string, unknown>;
+  const missing = required.filter((k) => given[k] === undefined || given[k] === null || (Array.isArray(given[k]) && (given[k] as unknown[]).length === 0));
+  if (missing.length) throw errors.missingBody(missing);
+}
+
+function requireResource(config: CallConfig): string {
+  if (!config.resource) throw errors.internal('Mapping names no resource to call');
+  return config.resource;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Every unified record carries its raw upstream object, unless the mapping set its own. */
+function withRemoteData(mapped: Record<string, unknown>, raw: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(mapped)) if (v !== undefined) out[k] = v;
+  if (!('remote_data' in out) && raw !== undefined) out.remote_data = raw;
+  return out;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The one catalogue of errors Tessera returns. Every 4xx/5xx leaves the server as the contract's
+ * envelope `{statusCode, error, message, details?, truto_is_remote_error?, raw_response?,
+ * truto_error_insight?}` (truto-contract.md §8), so handlers throw a TesseraError and never
+ * format responses themselves.
+ */
+
+export const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  425: 'Too Early',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASON_PHRASES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}
+
+export type ErrorInsight = Record<string, { description: string; value?: unknown }>;
+
+export interface ErrorEnvelope {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+  truto_is_remote_error?: true;
+  raw_response?: unknown;
+  truto_error_insight?: ErrorInsight;
+}
+
+export const INSIGHT_TEXT = {
+  missing_required_query_parameters: 'These query parameters are required by this method.',
+  missing_required_body_fields: 'These body fields are required by this method.',
+  rate_limit_error: 'Too many requests; retry after the Retry-After interval.',
+  forbidden_error: 'The credentials lack permission for this call.',
+  remote_error: 'The upstream API returned this error.',
+} as const;
+
+export interface TesseraErrorInit {
+  details?: unknown;
+  insight?: ErrorInsight;
+  remote?: { rawResponse: unknown; headers?: Record<string, string> };
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class TesseraError extends Error {
+  readonly status: number;
+  readonly details?: unknown;
+  readonly insight?: ErrorInsight;
+  readonly remote?: { rawResponse: unknown; headers?: Record<string, string> };
+  /** Headers to send with the error response (Retry-After, forwarded rate-limit headers). */
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, message: string, init: TesseraErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'TesseraError';
+    this.status = status;
+    this.details = init.details;
+    this.insight = init.insight;
+    this.remote = init.remote;
+    this.headers = { ...(init.remote?.headers ?? {}), ...(init.headers ?? {}) };
+  }
+
+  toEnvelope(): ErrorEnvelope {
+    const envelope: ErrorEnvelope = { statusCode: this.status, error: reasonPhrase(this.status), message: this.message };
+    if (this.details !== undefined) envelope.details = this.details;
+    let insight = this.insight;
+    if (this.remote) {
+      envelope.truto_is_remote_error = true;
+      envelope.raw_response = this.remote.rawResponse ?? null;
+      insight = { ...insight, remote_error: { description: INSIGHT_TEXT.remote_error } };
+    }
+    if (this.status === 429) insight = { rate_limit_error: { description: INSIGHT_TEXT.rate_limit_error }, ...insight };
+    if (insight && Object.keys(insight).length) envelope.truto_error_insight = insight;
+    return envelope;
+  }
+}
+
+export interface ValidationFailure {
+  path: string;
+  message: string;
+}
+
+/** Constructors for the errors handlers raise, so messages stay consistent across the API. */
+export const errors = {
+  badRequest: (message: string, init?: TesseraErrorInit) => new TesseraError(400, message, init),
+  validation: (message: string, failures: ValidationFailure[]) =>
+    new TesseraError(400, message, { details: { failures } }),
+  missingQuery: (names: string[]) =>
+    new TesseraError(400, `Missing required query parameters: ${names.join(', ')}`, {
+      insight: {
+        missing_required_query_parameters: {
+          description: INSIGHT_TEXT.missing_required_query_parameters,
+          value: names,
+        },
+      },
+    }),
+  missingBody: (names: string[]) =>
+    new TesseraError(400, `Missing required body fields: ${names.join(', ')}`, {
+      insight: {
+        missing_required_body_fields: { description: INSIGHT_TEXT.missing_required_body_fields, value: names },
+      },
+    }),
+  invalidCursor: () => new TesseraError(400, 'Invalid next_cursor'),
+  unauthorized: (message = 'Invalid API token') => new TesseraError(401, message),
+  needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication'),
+  forbidden: (message: string) => new TesseraError(403, message),
+  notFound: (message = 'Not Found') => new TesseraError(404, message),
+  methodNotAllowed: (message: string) => new TesseraError(405, message),
+  conflict: (message: string) => new TesseraError(409, message),
+  payloadTooLarge: (message: string) => new TesseraError(413, message),
+  rateLimited: (retryAfterSeconds: number) =>
+    new TesseraError(429, 'Rate limit exceeded', { headers: { 'retry-after': String(retryAfterSeconds) } }),
+  accountBlocked: () => new TesseraError(503, 'Integrated account is blocked'),
+  internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { cause }),
+  upstreamUnreachable: (message: string) =>
+    new TesseraError(502, message, { remote: { rawResponse: null } }),
+  upstreamTimeout: (message: string) => new TesseraError(504, message, { remote: { rawResponse: null } }),
+};
+
+export function isTesseraError(e: unknown): e is TesseraError {
+  return e instanceof TesseraError;
+}

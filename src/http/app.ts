@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { errors } from '../errors/catalogue.ts';
+import type { AppServices } from '../services/app-services.ts';
+import { authenticate } from '../services/tokens.ts';
+import { errorResponse, sendJson } from './respond.ts';
+import { integratedAccountRoutes } from './routes/integrated-account/integrated-account.ts';
+import { integrationRoutes } from './routes/integration/integration.ts';
+import { unifiedRoutes } from './routes/unified/unified.ts';
+import { proxyRoutes } from './routes/proxy/proxy.ts';
+import { customRoutes } from './routes/custom/custom.ts';
+import { idempotency } from './idempotency.ts';
+import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
+import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
+import { openapiRoutes } from './routes/openapi/openapi.ts';
+import { unifiedMetaRoutes } from './routes/unified/meta.ts';
+import type { HttpEnv } from './types.ts';
+
+/** The HTTP surface. Routes mirror URL paths under routes/; everything else is middleware. */
+export function createHttpApp(services: AppServices) {
+  const app = new Hono<HttpEnv>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.set('services', services);
+    c.set('requestId', requestId);
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    services.logger.info({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
+  // Public like /health; generated from the routes registered on this app when it is requested.
+  app.route('/', openapiRoutes(() => app.routes));
+
+  app.use('*', async (c, next) => {
+    c.set('principal', await authenticate(services.store, c.req.header('authorization')));
+    await next();
+  });
+
+  app.use('/unified/*', idempotency());
+  app.use('/proxy/*', idempotency());
+  app.use('/custom/*', idempotency());
+  // Meta before the data plane: /unified/{m}/{r}/meta/{method} must never reach it (truto-contract.md §3.1).
+  app.route('/unified', unifiedMetaRoutes());
+  app.route('/unified', unifiedRoutes());
+  app.route('/proxy', proxyRoutes());
+  app.route('/custom', customRoutes());
+  app.route('/', capabilitiesRoutes());
+  app.route('/integrated-account', integratedAccountRoutes());
+  app.route('/integration', integrationRoutes());
+  app.route('/environment-unified-model-resource-method', environmentMappingRoutes());
+
+  app.notFound((c) => errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((e, c) => {
+    if (!('status' in (e as object))) services.logger.error({ err: { message: e.message, stack: e.stack } }, 'unhandled error');
+    return errorResponse(c, e);
+  });
+  return app;
+}

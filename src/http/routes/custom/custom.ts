@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { parseQueryString, requireAccountId } from '../../query.ts';
+import { rawQueryString } from '../../respond.ts';
+import type { HttpEnv } from '../../types.ts';
+
+/**
+ * /custom/{path} — any verb, any path under the integration's base URL, with its authorization
+ * applied (truto-contract.md §13). The provider's response passes through; errors are wrapped.
+ */
+export function customRoutes() {
+  const app = new Hono<HttpEnv>();
+  app.all('/*', async (c) => {
+    const raw = parseQueryString(rawQueryString(c));
+    // The still-encoded path, so an encoded `?`, `#` or `/` stays part of the segment it was in.
+    const path = new URL(c.req.url).pathname.replace(/^\/custom/, '') || '/';
+    const query: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (k !== 'integrated_account_id' && !k.startsWith('truto_')) query[k] = v;
+    const hasBody = !['GET', 'HEAD', 'DELETE'].includes(c.req.method);
+    const text = hasBody ? await c.req.text() : '';
+    const result = await c.get('services').proxy.custom({
+      environmentId: c.get('principal').environmentId,
+      accountId: requireAccountId(raw.integrated_account_id),
+      method: c.req.method.toLowerCase(),
+      path,
+      query,
+      body: text.length ? text : undefined,
+      contentType: c.req.header('content-type'),
+      idempotencyKey: c.req.header('idempotency-key'),
+      signal: c.req.raw.signal,
+    });
+    return new Response(result.body, { status: result.status, headers: result.headers });
+  });
+  return app;
+}

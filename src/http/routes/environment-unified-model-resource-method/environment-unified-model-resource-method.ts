@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { createEnvironmentMappingBody, environmentMappingView, patchEnvironmentMappingBody } from '../../../services/environment-mappings.ts';
+import { parseQueryString } from '../../query.ts';
+import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
+import type { HttpEnv } from '../../types.ts';
+
+/** /environment-unified-model-resource-method — environment-level mapping overrides. */
+export function environmentMappingRoutes() {
+  const app = new Hono<HttpEnv>();
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+  app.get('/', async (c) => {
+    const q = parseQueryString(rawQueryString(c));
+    const rows = await c.get('services').store.listEnvironmentMappings({
+      environment_id: c.get('principal').environmentId,
+      model: str(q.unified_model) ?? str(q.unified_model_id),
+      resource: str(q.resource_name),
+      integration: str(q.integration_name),
+      method: str(q.method_name),
+    });
+    return sendJson(c, 200, { result: rows.map(environmentMappingView), next_cursor: null, limit: 5000 });
+  });
+  app.post('/', async (c) => {
+    const body = createEnvironmentMappingBody.parse((await readJsonBody(c)) ?? {});
+    return sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.create(c.get('principal').environmentId, body)));
+  });
+  app.get('/:id', async (c) => sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.get(c.get('principal').environmentId, c.req.param('id')))));
+  app.patch('/:id', async (c) => {
+    const body = patchEnvironmentMappingBody.parse((await readJsonBody(c)) ?? {});
+    return sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.update(c.get('principal').environmentId, c.req.param('id'), body.config)));
+  });
+  app.delete('/:id', async (c) => sendJson(c, 200, await c.get('services').environmentMappings.delete(c.get('principal').environmentId, c.req.param('id'))));
+  return app;
+}

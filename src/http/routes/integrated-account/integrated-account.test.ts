@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../simulators/neon/index.ts';
+import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
+
+let stack: TestStack;
+before(async () => {
+  stack = await startTestStack();
+});
+after(() => stack?.close());
+
+async function call(method: string, p: string, body?: unknown) {
+  const res = await stack.api(p, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+const create = (tenant: string, context: Record<string, unknown> = { api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID }) =>
+  call('POST', '/integrated-account', { tenant_id: tenant, integration: 'neon', context, integration_override: { base_url: stack.simulators.neon } });
+
+test('create validates the credentials against the provider and never returns them', async () => {
+  const res = await create('acme');
+  assert.equal(res.status, 200);
+  assert.equal(res.body.status, 'active');
+  assert.equal(res.body.context.api_key, '********');
+  assert.equal(res.body.context.org_id, DEFAULT_NEON_ORG_ID);
+  assert.deepEqual(res.body.integration, { id: 'neon', name: 'neon', category: 'usage-metering' });
+  assert.match(res.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(res.text.includes(DEFAULT_NEON_KEYS.personal), false);
+});
+
+test('create rejects what is wrong with a message per field', async () => {
+  const missingKey = await create('x', { org_id: DEFAULT_NEON_ORG_ID });
+  assert.equal(missingKey.status, 400);
+  assert.match(missingKey.body.message, /API key is required/);
+  const badOrg = await create('x', { api_key: 'k', org_id: 'Not Valid!' });
+  assert.equal(badOrg.status, 400);
+  assert.equal(badOrg.body.details.failures[0].path, 'context.org_id');
+  const unknownIntegration = await call('POST', '/integrated-account', { tenant_id: 'x', integration: 'nope', context: {} });
+  assert.equal(unknownIntegration.status, 404);
+  const notJson = await call('POST', '/integrated-account', '{"tenant_id":');
+  assert.equal(notJson.status, 400);
+  assert.match(notJson.body.message, /not valid JSON/);
+  const noTenant = await call('POST', '/integrated-account', { integration: 'neon', context: {} });
+  assert.equal(noTenant.status, 400);
+  assert.equal(noTenant.body.details.failures[0].path, 'tenant_id');
+});
+
+test('list filters and pages with a cursor, in the admin envelope', async () => {
+  for (const t of ['page-a', 'page-b', 'page-c']) await create(t);
+  const first = await call('GET', '/integrated-account?limit=2');
+  assert.deepEqual(Object.keys(first.body).sort(), ['limit', 'next_cursor', 'result']);
+  assert.equal(first.body.result.length, 2);
+  const ids = first.body.result.map((a: { id: string }) => a.id);
+  let cursor = first.body.next_cursor;
+  while (cursor) {
+    const next = await call('GET', `/integrated-account?limit=2&next_cursor=${cursor}`);
+    ids.push(...next.body.result.map((a: { id: string }) => a.id));
+    cursor = next.body.next_cursor;
+  }
+  assert.equal(new Set(ids).size, ids.length);
+  const all = await call('GET', '/integrated-account');
+  assert.equal(ids.length, all.body.result.length);
+  const filtered = await call('GET', '/integrated-account?tenant_id=page-b&integration[name]=neon&status=active');
+  assert.deepEqual(filtered.body.result.map((a: { tenant_id: string }) => a.tenant_id), ['page-b']);
+  const since = await call('GET', `/integrated-account?created_at[gt]=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+  assert.equal(since.body.result.length, 0);
+  const badOp = await call('GET', '/integrated-account?created_at[like]=x');
+  assert.equal(badOp.status, 400);
+});
+
+test('PATCH merges context shallowly and keeps credentials it was not given', async () => {
+  const { body: account } = await create('patcher', { api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID, settings: { a: 1, b: 2 } });
+  const patched = await call('PATCH', `/integrated-account/${account.id}`, { context: { settings: { a: 9 }, note: 'hi', api_key: '********' } });
+  assert.equal(patched.status, 200);
+  assert.deepEqual(patched.body.context.settings, { a: 9 }, 'nested objects are replaced, not merged');
+  assert.equal(patched.body.context.note, 'hi');
+  const stored = await stack.services.store.getIntegratedAccount(account.id);
+  assert.equal(stored?.context.api_key, DEFAULT_NEON_KEYS.personal, 'echoing the mask does not overwrite the secret');
+  assert.equal(stored?.context.org_id, DEFAULT_NEON_ORG_ID);
+});
+
+test('is_sandbox is read-only (405); delete returns {id}; other environments see 404', async () => {
+  const { body: account } = await create('deleter');
+  const sandbox = await call('PATCH', `/integrated-account/${account.id}`, { is_sandbox: true });
+  assert.equal(sandbox.status, 405);
+  const { ensureEnvironment, issueApiToken } = await import('../../../services/tokens.ts');
+  const env = await ensureEnvironment(stack.services.store, 'elsewhere');
+  const { token } = await issueApiToken(stack.services.store, env.id, 'x');
+  const foreign = await fetch(`${stack.apiUrl}/integrated-account/${account.id}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(foreign.status, 404);
+  assert.deepEqual((await call('DELETE', `/integrated-account/${account.id}`)).body, { id: account.id });
+  assert.equal((await call('GET', `/integrated-account/${account.id}`)).status, 404);
+  assert.equal((await call('GET', '/integrated-account/not-a-uuid')).status, 404);
+});
+
+test('the database files hold no plaintext credential', async () => {
+  const bytes = Buffer.concat(fs.readdirSync(stack.dataDir).filter((f) => f.startsWith('tessera.db')).map((f) => fs.readFileSync(path.join(stack.dataDir, f))));
+  assert.ok(bytes.length > 0);
+  assert.equal(bytes.includes(Buffer.from(DEFAULT_NEON_KEYS.personal)), false);
+  assert.equal(bytes.includes(Buffer.from(DEFAULT_NEON_ORG_ID)), true);
+});
+
+test('GET /integration lists integrations without their config', async () => {
+  const res = await call('GET', '/integration');
+  const neon = res.body.result.find((i: { name: string }) => i.name === 'neon');
+  assert.equal(neon.category, 'usage-metering');
+  assert.equal('config' in neon, false);
+  assert.equal(neon.credentials.fields[0].name, 'api_key');
+  assert.equal((await call('GET', '/integration/neon')).body.label, 'Neon');
+  assert.equal((await call('GET', '/integration/nope')).status, 404);
+});

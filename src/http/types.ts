@@ -1,0 +1,4 @@
+import type { AppServices } from '../services/app-services.ts';
+import type { Principal } from '../services/tokens.ts';
+
+export type HttpEnv = { Variables: { services: AppServices; principal: Principal; requestId: string } };

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { ExpressionError, checkExpression } from '../engine/expressions/evaluate.ts';
+import {
+  describeIssues,
+  integrationSchema,
+  mappingFileSchema,
+  type IntegrationDefinition,
+  type MappingConfig,
+  type MappingFile,
+} from './definition-schema.ts';
+
+/**
+ * The bundled integrations: one folder per provider under catalog/, holding `integration.yaml`
+ * and `mappings/<model>.<resource>.yaml`. Everything a provider needs is here as data; the engine
+ * never names a provider.
+ */
+export const CATALOG_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'catalog');
+
+export class DefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+export interface Catalog {
+  integrations: Map<string, IntegrationDefinition>;
+  /** key: `${integration}/${model}/${resource}` */
+  mappings: Map<string, MappingFile>;
+  getIntegration(name: string): IntegrationDefinition | undefined;
+  getMapping(integration: string, model: string, resource: string, method: string): MappingConfig | undefined;
+  mappingsFor(integration: string): MappingFile[];
+}
+
+function parseFile<T>(file: string, schema: z.ZodType<T>, label: string): T {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 });
+  } catch (e) {
+    throw new DefinitionError(`${label}: not valid YAML: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DefinitionError(describeIssues(label, parsed.error));
+  return parsed.data;
+}
+
+/** Every string under a key named like a JSONata slot must compile; errors name the path. */
+const EXPRESSION_KEYS = /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$|^is_rate_limited$)/;
+
+export function checkExpressions(label: string, value: unknown, at: string[] = []): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkExpressions(label, v, [...at, String(i)]));
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && EXPRESSION_KEYS.test(k)) {
+      try {
+        checkExpression(v);
+      } catch (e) {
+        if (e instanceof ExpressionError) throw new DefinitionError(`${label}: ${[...at, k].join('.')}: invalid JSONata: ${e.message}`);
+        throw e;
+      }
+    } else {
+      checkExpressions(label, v, [...at, k]);
+    }
+  }
+}
+
+export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
+  const integrations = new Map<string, IntegrationDefinition>();
+  const mappings = new Map<string, MappingFile>();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const folder = path.join(dir, entry.name);
+    const definition = parseFile(path.join(folder, 'integration.yaml'), integrationSchema, entry.name);
+    if (definition.name !== entry.name) throw new DefinitionError(`${entry.name}: name: must equal its folder name`);
+    checkExpressions(entry.name, definition);
+    integrations.set(definition.name, definition);
+    const mappingDir = path.join(folder, 'mappings');
+    if (!fs.existsSync(mappingDir)) continue;
+    for (const file of fs.readdirSync(mappingDir).filter((f) => f.endsWith('.yaml')).sort()) {
+      const label = `${entry.name}/mappings/${file}`;
+      const mapping = parseFile(path.join(mappingDir, file), mappingFileSchema, label);
+      if (mapping.integration !== definition.name) throw new DefinitionError(`${label}: integration: must be ${definition.name}`);
+      checkExpressions(label, mapping.methods, ['methods']);
+      checkMappingResources(label, mapping, definition);
+      mappings.set(`${mapping.integration}/${mapping.model}/${mapping.resource}`, mapping);
+    }
+  }
+  return {
+    integrations,
+    mappings,
+    getIntegration: (name) => integrations.get(name),
+    getMapping: (integration, model, resource, method) => mappings.get(`${integration}/${model}/${resource}`)?.methods[method],
+    mappingsFor: (integration) => [...mappings.values()].filter((m) => m.integration === integration),
+  };
+}
+
+/** A mapping may only call resources and methods its integration defines. */
+function checkMappingResources(label: string, file: MappingFile, definition: IntegrationDefinition) {
+  const check = (where: string, resource?: string, method?: string) => {
+    if (!resource) return;
+    if (!definition.resources[resource]) throw new DefinitionError(`${label}: ${where}.resource: unknown resource "${resource}" of ${definition.name}`);
+    if (method && !definition.resources[resource][method]) {
+      throw new DefinitionError(`${label}: ${where}.method: ${definition.name} resource "${resource}" has no method "${method}"`);
+    }
+  };
+  for (const [name, config] of Object.entries(file.methods)) {
+    const base = `methods.${name}`;
+    check(base, config.resource, config.method ?? name);
+    config.lookup?.forEach((c, i) => check(`${base}.lookup.${i}`, c.resource, c.method ?? 'list'));
+    config.phases?.forEach((c, i) => check(`${base}.phases.${i}`, c.resource, c.method ?? 'list'));
+    for (const [key, s] of Object.entries(config.side_load ?? {})) check(`${base}.side_load.${key}`, s.resource, s.method);
+  }
+}

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { startHttpServer } from './http/server.ts';
+import { createLogger } from './logger.ts';
+import { prepareSandbox } from './sandbox/sandbox.ts';
+import { createAppServices } from './services/app-services.ts';
+import { ensureEnvironment, issueApiToken } from './services/tokens.ts';
+
+/**
+ * The server's entry point:
+ *   serve                       run Tessera
+ *   sandbox                     run Tessera with simulators and a seeded environment
+ *   bootstrap [--environment]   create an environment (if needed) and print a new API token once
+ */
+const USAGE = `Usage: tsx src/main.ts <serve|sandbox|bootstrap> [--environment <name>] [--token-name <name>]`;
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { environment: { type: 'string', default: 'default' }, 'token-name': { type: 'string', default: 'bootstrap' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help || !['serve', 'sandbox', 'bootstrap'].includes(command)) {
+    console.error(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, process.stderr);
+  const services = await createAppServices(config, logger);
+
+  if (command === 'bootstrap') {
+    const env = await ensureEnvironment(services.store, values.environment!);
+    const { token } = await issueApiToken(services.store, env.id, values['token-name']!);
+    process.stdout.write(`environment: ${env.name} (${env.id})\ntoken: ${token}\nThis token is shown once; store it now.\n`);
+    await services.close();
+    return;
+  }
+
+  const server = await startHttpServer(services, config.port, config.host);
+  const apiUrl = config.publicUrl ?? server.url;
+  let stopSandbox: (() => Promise<void>) | undefined;
+  if (command === 'sandbox') {
+    const sandbox = await prepareSandbox(services, apiUrl, { simulatorPort: process.env.TESSERA_SIMULATOR_PORT ? Number(process.env.TESSERA_SIMULATOR_PORT) : 0 });
+    stopSandbox = sandbox.close;
+    process.stdout.write(
+      [
+        `Tessera sandbox listening on ${apiUrl}`,
+        `API token:            ${sandbox.file.token}`,
+        ...Object.entries(sandbox.file.integrated_accounts).map(([name, id]) => `${name} account:         ${id}`),
+        `Simulators:           ${sandbox.simulators.map((s) => s.baseUrl).join(', ')}`,
+        `Written to:           ${config.dataDir}/sandbox.json`,
+        '',
+        'Try it:',
+        `  ${sandbox.exampleCurl ?? ''}`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    logger.info({ url: apiUrl }, 'Tessera listening');
+  }
+
+  const shutdown = async () => {
+    await server.close();
+    await stopSandbox?.();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((e) => {
+  console.error(`tessera: ${(e as Error).message}`);
+  process.exit(1);
+});

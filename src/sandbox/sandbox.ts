@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppServices } from '../services/app-services.ts';
+import { ensureEnvironment, hashToken, issueApiToken } from '../services/tokens.ts';
+import { SIMULATORS, type RunningSimulator } from '../simulators/registry.ts';
+
+/**
+ * Sandbox mode: every integration that names a simulator gets one started on loopback and an
+ * ordinary integrated account pointing at it, in an environment called "sandbox". Starting twice
+ * on the same data dir reuses the environment, token and accounts (their base_url is refreshed,
+ * since simulators get new ports).
+ */
+export const SANDBOX_ENVIRONMENT = 'sandbox';
+export const SANDBOX_TENANT = 'sandbox';
+export const SANDBOX_FILE = 'sandbox.json';
+
+export interface SandboxFile {
+  api_url: string;
+  token: string;
+  integrated_accounts: Record<string, string>;
+}
+
+export interface SandboxState {
+  file: SandboxFile;
+  simulators: RunningSimulator[];
+  exampleCurl?: string;
+  close(): Promise<void>;
+}
+
+export async function prepareSandbox(services: AppServices, apiUrl: string, options: { simulatorPort?: number; simulatorRateLimits?: boolean } = {}): Promise<SandboxState> {
+  const { store, config } = services;
+  const env = await ensureEnvironment(store, SANDBOX_ENVIRONMENT);
+  const filePath = path.join(config.dataDir, SANDBOX_FILE);
+  const previous = readSandboxFile(filePath);
+
+  let token = previous?.token;
+  const known = token ? await store.findApiTokenByHash(hashToken(token)) : undefined;
+  if (!token || !known || known.environment_id !== env.id || known.revoked_at) token = (await issueApiToken(store, env.id, 'sandbox')).token;
+
+  const simulators: RunningSimulator[] = [];
+  const accounts: Record<string, string> = {};
+  let exampleCurl: string | undefined;
+  for (const def of services.catalog.integrations.values()) {
+    const entry = def.sandbox && SIMULATORS[def.sandbox.simulator];
+    if (!entry) continue;
+    const sim = await entry.start({ port: options.simulatorPort, rateLimits: options.simulatorRateLimits });
+    simulators.push(sim);
+    const integration_override = { base_url: sim.baseUrl };
+    const existing = (await store.listIntegratedAccounts({ environment_id: env.id, tenant_id: SANDBOX_TENANT, integration: def.name, limit: 1 }))[0];
+    let accountId: string;
+    if (existing) {
+      await store.updateIntegratedAccount(existing.id, { integration_override, context: { ...existing.context, ...entry.sandboxContext } });
+      const refreshed = await store.getIntegratedAccount(existing.id);
+      if (refreshed && refreshed.status !== 'active') await services.accounts.validate(refreshed, def);
+      accountId = existing.id;
+    } else {
+      const created = await services.accounts.create(env.id, {
+        tenant_id: SANDBOX_TENANT,
+        integration: def.name,
+        context: entry.sandboxContext,
+        region: 'wnam',
+        is_sandbox: false,
+        unified_model_override: {},
+        integration_override,
+      });
+      accountId = created.id;
+    }
+    accounts[def.name] = accountId;
+    if (!exampleCurl && entry.exampleUserId) {
+      exampleCurl = `curl -s '${apiUrl}/unified/${def.category}/users/${entry.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`;
+    }
+  }
+  const file: SandboxFile = { api_url: apiUrl, token, integrated_accounts: accounts };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.writeFileSync(filePath, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+  return {
+    file,
+    simulators,
+    exampleCurl,
+    close: async () => {
+      await Promise.all(simulators.map((s) => s.close()));
+    },
+  };
+}
+
+function readSandboxFile(file: string): SandboxFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxFile;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+import { Cursor, type ListEnvelope } from './cursor.ts';
+import type { HttpClient, RequestOptions } from './http.ts';
+import type { DeleteResult } from './unified-api.ts';
+
+/**
+ * The admin API (truto-contract.md §10): integrated accounts and integrations. Lists are cursors
+ * over the admin envelope `{ result, next_cursor, limit }`.
+ */
+
+export interface IntegratedAccount {
+  id: string;
+  tenant_id: string;
+  environment_id?: string;
+  environment_integration_id?: string | null;
+  integration: { id: string; name: string; category?: string; [key: string]: unknown };
+  status: string;
+  is_sandbox?: boolean;
+  is_blocked?: boolean;
+  authentication_method?: string;
+  region?: string;
+  context: Record<string, unknown>;
+  last_error?: unknown;
+  created_at: string;
+  updated_at: string;
+  [key: string]: unknown;
+}
+
+export interface CreateIntegratedAccount {
+  tenant_id: string;
+  /** The integration's name (Tessera) … */
+  integration?: string;
+  /** … or its environment-integration id (Truto). */
+  environment_integration_id?: string;
+  context: Record<string, unknown>;
+  authentication_method?: string;
+  region?: string;
+  [key: string]: unknown;
+}
+
+export interface Integration {
+  id: string;
+  name: string;
+  label?: string;
+  category?: string;
+  is_beta?: boolean;
+  [key: string]: unknown;
+}
+
+export type AdminQuery = Record<string, unknown>;
+
+const seg = (s: string) => encodeURIComponent(s);
+
+abstract class AdminResource<T> {
+  protected abstract readonly path: string;
+  constructor(protected readonly http: HttpClient) {}
+
+  list(query: AdminQuery = {}, request?: RequestOptions): Cursor<T> {
+    const { next_cursor, ...rest } = query;
+    return new Cursor<T>(
+      (cursor) => this.http.request<ListEnvelope<T>>('GET', this.path, { ...request, query: { ...rest, ...(cursor ? { next_cursor: cursor } : {}) } }),
+      typeof next_cursor === 'string' ? next_cursor : undefined,
+    );
+  }
+
+  get(id: string, request?: RequestOptions): Promise<T> {
+    return this.http.request<T>('GET', `${this.path}/${seg(id)}`, request);
+  }
+}
+
+export class IntegratedAccountsApi extends AdminResource<IntegratedAccount> {
+  protected readonly path = 'integrated-account';
+
+  create(body: CreateIntegratedAccount, request?: RequestOptions): Promise<IntegratedAccount> {
+    return this.http.request<IntegratedAccount>('POST', this.path, { ...request, body });
+  }
+
+  /** PATCH: `context` is merged shallowly by the server. */
+  update(id: string, body: Partial<IntegratedAccount> & Record<string, unknown>, request?: RequestOptions): Promise<IntegratedAccount> {
+    return this.http.request<IntegratedAccount>('PATCH', `${this.path}/${seg(id)}`, { ...request, body });
+  }
+
+  delete(id: string, request?: RequestOptions): Promise<DeleteResult> {
+    return this.http.request<DeleteResult>('DELETE', `${this.path}/${seg(id)}`, request);
+  }
+}
+
+export class IntegrationsApi extends AdminResource<Integration> {
+  protected readonly path = 'integration';
+}

@@ -1,0 +1,79 @@
+import { createHash, hkdfSync } from 'node:crypto';
+import type { TesseraConfig } from '../config.ts';
+import { CursorCodec } from '../engine/cursor.ts';
+import { MemoryCache } from '../engine/memory-cache.ts';
+import type { Cache, EngineServices } from '../engine/types.ts';
+import { UnifiedEngine } from '../engine/unified-engine.ts';
+import { loadCatalog, type Catalog } from '../integrations/catalog.ts';
+import type { Logger } from '../logger.ts';
+import { openStore } from '../store/open-store.ts';
+import { isProtectedKey, type SecretBox } from '../store/secret-box.ts';
+import type { Store } from '../store/types.ts';
+import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
+import { ProxyService } from './proxy.ts';
+import { EnvironmentMappingsService } from './environment-mappings.ts';
+import { UnifiedService } from './unified.ts';
+
+/** The composition root: every long-lived part of a running Tessera, built once. */
+export interface AppServices {
+  config: TesseraConfig;
+  logger: Logger;
+  store: Store;
+  box: SecretBox;
+  catalog: Catalog;
+  cache: Cache;
+  cursors: CursorCodec;
+  engine: UnifiedEngine;
+  engineServices: EngineServices;
+  accounts: IntegratedAccountsService;
+  unified: UnifiedService;
+  proxy: ProxyService;
+  environmentMappings: EnvironmentMappingsService;
+  close(): Promise<void>;
+}
+
+export async function createAppServices(config: TesseraConfig, logger: Logger, catalog: Catalog = loadCatalog()): Promise<AppServices> {
+  const secrets = secretFieldNames(catalog);
+  const { store, box, key } = await openStore(config, logger, (k) => isProtectedKey(k) || secrets.has(k));
+  // One secret configures both: the cursor key is derived from the encryption key unless set apart.
+  const cursorSecret = config.cursorSecret
+    ? createHash('sha256').update(config.cursorSecret).digest()
+    : Buffer.from(hkdfSync('sha256', Buffer.from(key, 'base64'), 'tessera', 'next_cursor', 32));
+  const cache = new MemoryCache();
+  const cursors = new CursorCodec(cursorSecret);
+  const engineServices: EngineServices = {
+    cache,
+    logger,
+    async persistContext(accountId, patch) {
+      const account = await store.getIntegratedAccount(accountId);
+      if (account) await store.updateIntegratedAccount(accountId, { context: { ...account.context, ...patch } });
+    },
+    async markNeedsReauth(accountId, message) {
+      await store.updateIntegratedAccount(accountId, { status: 'needs_reauth', last_error: message });
+      logger.warn({ integrated_account_id: accountId }, 'Integrated account needs re-authentication');
+    },
+  };
+  const app: AppServices = {
+    config,
+    logger,
+    store,
+    box,
+    catalog,
+    cache,
+    cursors,
+    engineServices,
+    engine: new UnifiedEngine(cursors, config.pageLimits),
+    // The services below need `app` itself; they are set right after.
+    accounts: undefined as never,
+    unified: undefined as never,
+    proxy: undefined as never,
+    environmentMappings: undefined as never,
+    close: () => store.close(),
+  };
+  app.accounts = new IntegratedAccountsService(app);
+  app.unified = new UnifiedService(app);
+  app.proxy = new ProxyService(app);
+  app.environmentMappings = new EnvironmentMappingsService(app);
+  return app;
+}
+

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { errors } from '../errors/catalogue.ts';
+import { mergeMappingLayers } from '../engine/merge-mapping.ts';
+import { mappingConfigSchema, type MappingConfig } from '../integrations/definition-schema.ts';
+import { UNIFIED_MODELS } from '../models/index.ts';
+import type { EnvironmentMappingRecord } from '../store/types.ts';
+import type { AppServices } from './app-services.ts';
+import { validateOverride } from './integrated-accounts.ts';
+
+/**
+ * Environment-level mapping overrides (`environment_unified_model_resource_method`, contract
+ * §12): one partial mapping config per (model, resource, integration, method), deep-merged over
+ * the bundled mapping for every account of the environment.
+ */
+export const createEnvironmentMappingBody = z
+  .object({
+    unified_model_id: z.string().min(1).optional(),
+    unified_model: z.string().min(1).optional(),
+    resource_name: z.string().min(1),
+    integration_name: z.string().min(1),
+    method_name: z.string().min(1),
+    config: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export const patchEnvironmentMappingBody = z.object({ config: z.record(z.string(), z.unknown()) }).strict();
+
+/** What the API shows, in Truto's field names. */
+export function environmentMappingView(r: EnvironmentMappingRecord) {
+  return {
+    id: r.id,
+    environment_id: r.environment_id,
+    unified_model_id: r.model,
+    unified_model: r.model,
+    resource_name: r.resource,
+    integration_name: r.integration,
+    method_name: r.method,
+    config: r.config,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+/**
+ * An override is checked as what it produces: merged over the mapping it overrides, the result
+ * must be a valid mapping, and its own expressions must compile. Errors name the path.
+ */
+export function validateMappingOverride(config: Record<string, unknown>, where: string, base?: MappingConfig) {
+  validateOverride(config, where);
+  const parsed = mappingConfigSchema.safeParse(mergeMappingLayers([base, config as Partial<MappingConfig>]));
+  if (!parsed.success) {
+    const failures = parsed.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+    throw errors.validation(`Invalid mapping override: ${failures.map((f) => `${f.path}: ${f.message}`).join('; ')}`, failures);
+  }
+}
+
+export class EnvironmentMappingsService {
+  constructor(private readonly app: AppServices) {}
+
+  async create(environmentId: string, input: z.infer<typeof createEnvironmentMappingBody>) {
+    const model = input.unified_model ?? input.unified_model_id;
+    if (!model) throw errors.missingBody(['unified_model']);
+    if (!UNIFIED_MODELS[model]?.resources[input.resource_name]) throw errors.notFound(`Unknown unified resource ${model}/${input.resource_name}`);
+    if (!this.app.catalog.getIntegration(input.integration_name)) throw errors.notFound(`Integration ${input.integration_name} not found`);
+    validateMappingOverride(input.config, 'config', this.app.catalog.getMapping(input.integration_name, model, input.resource_name, input.method_name));
+    const existing = await this.app.store.listEnvironmentMappings({ environment_id: environmentId, model, resource: input.resource_name, integration: input.integration_name, method: input.method_name });
+    if (existing.length) throw errors.conflict(`An override of ${model}/${input.resource_name} ${input.method_name} for ${input.integration_name} exists (${existing[0].id}); PATCH it instead`);
+    const ts = new Date().toISOString();
+    return this.app.store.createEnvironmentMapping({
+      id: randomUUID(),
+      environment_id: environmentId,
+      model,
+      resource: input.resource_name,
+      integration: input.integration_name,
+      method: input.method_name,
+      config: input.config,
+      created_at: ts,
+      updated_at: ts,
+    });
+  }
+
+  async get(environmentId: string, id: string) {
+    const record = await this.app.store.getEnvironmentMapping(id);
+    if (!record || record.environment_id !== environmentId) throw errors.notFound(`Environment mapping ${id} not found`);
+    return record;
+  }
+
+  async update(environmentId: string, id: string, config: Record<string, unknown>) {
+    const current = await this.get(environmentId, id);
+    validateMappingOverride(config, 'config', this.app.catalog.getMapping(current.integration, current.model, current.resource, current.method));
+    return (await this.app.store.updateEnvironmentMapping(id, config))!;
+  }
+
+  async delete(environmentId: string, id: string) {
+    await this.get(environmentId, id);
+    await this.app.store.deleteEnvironmentMapping(id);
+    return { id };
+  }
+
+  /** The override layer for one call, if the environment has one. */
+  async layerFor(environmentId: string, integration: string, model: string, resource: string, method: string) {
+    const [row] = await this.app.store.listEnvironmentMappings({ environment_id: environmentId, integration, model, resource, method });
+    return row?.config;
+  }
+}

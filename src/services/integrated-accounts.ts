@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { errors } from '../errors/catalogue.ts';
+import { createExecution } from '../engine/create-execution.ts';
+import { checkExpression, ExpressionError } from '../engine/expressions/evaluate.ts';
+import { deepMergeReplacingArrays } from '../engine/merge-mapping.ts';
+import { runSteps } from '../engine/steps.ts';
+import type { Catalog } from '../integrations/catalog.ts';
+import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
+import { REDACTED, redactContext, isProtectedKey } from '../store/secret-box.ts';
+import type { IntegratedAccountRecord, IntegratedAccountStatus } from '../store/types.ts';
+import type { AppServices } from './app-services.ts';
+import { validateMappingOverride } from './environment-mappings.ts';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The integrated account as the API shows it (truto-contract.md §10.1): credentials redacted. */
+export interface IntegratedAccountView {
+  id: string;
+  tenant_id: string;
+  environment_id: string;
+  environment_integration_id: string | null;
+  integration: { id: string; name: string; category: string };
+  status: IntegratedAccountStatus;
+  is_sandbox: boolean;
+  is_blocked: boolean;
+  authentication_method: string;
+  region: string;
+  context: Record<string, unknown>;
+  last_error: string | null;
+  unified_model_override: Record<string, unknown>;
+  integration_override: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export function secretFieldNames(catalog: Catalog): Set<string> {
+  const names = new Set<string>();
+  for (const def of catalog.integrations.values()) {
+    if (def.credentials.format === 'api_key') for (const f of def.credentials.config.fields) if (f.type === 'password') names.add(f.name);
+  }
+  return names;
+}
+
+export function toView(account: IntegratedAccountRecord, catalog: Catalog): IntegratedAccountView {
+  const def = catalog.getIntegration(account.integration);
+  const secrets = secretFieldNames(catalog);
+  return {
+    id: account.id,
+    tenant_id: account.tenant_id,
+    environment_id: account.environment_id,
+    environment_integration_id: null,
+    integration: { id: account.integration, name: account.integration, category: def?.category ?? 'unknown' },
+    status: account.status,
+    is_sandbox: account.is_sandbox,
+    is_blocked: account.is_blocked,
+    authentication_method: account.authentication_method,
+    region: account.region,
+    context: redactContext(account.context, (k) => isProtectedKey(k) || secrets.has(k)),
+    last_error: account.last_error,
+    unified_model_override: account.unified_model_override,
+    integration_override: account.integration_override,
+    created_at: account.created_at,
+    updated_at: account.updated_at,
+  };
+}
+
+export const createAccountBody = z
+  .object({
+    tenant_id: z.string().min(1, 'required'),
+    integration: z.union([z.string().min(1), z.object({ name: z.string().min(1) })]).optional(),
+    integration_name: z.string().min(1).optional(),
+    context: z.record(z.string(), z.unknown()).default({}),
+    authentication_method: z.string().optional(),
+    region: z.enum(['wnam', 'enam', 'apac', 'eu']).default('wnam'),
+    is_sandbox: z.boolean().default(false),
+    unified_model_override: z.record(z.string(), z.unknown()).default({}),
+    integration_override: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const patchAccountBody = z
+  .object({
+    tenant_id: z.string().min(1).optional(),
+    context: z.record(z.string(), z.unknown()).optional(),
+    unified_model_override: z.record(z.string(), z.unknown()).optional(),
+    integration_override: z.record(z.string(), z.unknown()).optional(),
+    is_sandbox: z.unknown().optional(),
+    is_blocked: z.boolean().optional(),
+    region: z.enum(['wnam', 'enam', 'apac', 'eu']).optional(),
+  })
+  .strict();
+
+/** The integration as one account sees it: its `integration_override` deep-merged over the definition. */
+export function effectiveIntegration(def: IntegrationDefinition, account: IntegratedAccountRecord): IntegrationDefinition {
+  const override = account.integration_override;
+  if (!override || !Object.keys(override).length) return def;
+  return deepMergeReplacingArrays(def, override) as IntegrationDefinition;
+}
+
+/** Checks a context against the integration's credential fields: required, pattern, format. */
+export function validateCredentials(def: IntegrationDefinition, context: Record<string, unknown>) {
+  if (def.credentials.format !== 'api_key') return;
+  const failures: { path: string; message: string }[] = [];
+  for (const field of def.credentials.config.fields) {
+    const value = context[field.name];
+    if (value === undefined || value === null || value === '') {
+      if (field.required) failures.push({ path: `context.${field.name}`, message: `${field.label} is required` });
+      continue;
+    }
+    if (typeof value !== 'string') failures.push({ path: `context.${field.name}`, message: `${field.label} must be a string` });
+    else if (field.pattern && !new RegExp(field.pattern).test(value)) failures.push({ path: `context.${field.name}`, message: `${field.label} must match ${field.pattern}` });
+  }
+  if (failures.length) throw errors.validation(`Invalid credentials for ${def.label}: ${failures.map((f) => f.message).join('; ')}`, failures);
+}
+
+/** Rejects an override whose JSONata does not compile, naming the path and the position. */
+export function validateOverride(override: Record<string, unknown>, prefix = 'unified_model_override') {
+  const walk = (value: unknown, at: string[]): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...at, String(i)]));
+    if (!value || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string' && /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$)/.test(k)) {
+        try {
+          checkExpression(v);
+        } catch (e) {
+          if (e instanceof ExpressionError) {
+            throw errors.validation(`${[prefix, ...at, k].join('.')}: invalid JSONata: ${e.message}`, [
+              { path: [prefix, ...at, k].join('.'), message: e.message },
+            ]);
+          }
+          throw e;
+        }
+      } else walk(v, [...at, k]);
+    }
+  };
+  walk(override, []);
+}
+
+/** PATCH merges context shallowly; protected credentials survive omission and echoes of the mask. */
+export function mergeContext(current: Record<string, unknown>, patch: Record<string, unknown>, isSecret: (k: string) => boolean) {
+  const merged: Record<string, unknown> = { ...current, ...patch };
+  const restore = (before: unknown, after: unknown): unknown => {
+    if (after === REDACTED) return before;
+    if (!before || typeof before !== 'object' || Array.isArray(before)) return after;
+    if (after === undefined) return undefined;
+    if (!after || typeof after !== 'object' || Array.isArray(after)) return after;
+    const out: Record<string, unknown> = { ...(after as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(before as Record<string, unknown>)) {
+      if (isSecret(k) && !(k in out)) out[k] = v;
+      else if (k in out) out[k] = restore(v, out[k]);
+    }
+    return out;
+  };
+  for (const key of Object.keys(patch)) merged[key] = restore(current[key], patch[key]);
+  return merged;
+}
+
+export class IntegratedAccountsService {
+  constructor(private readonly app: AppServices) {}
+
+  integrationOf(name: string): IntegrationDefinition {
+    const def = this.app.catalog.getIntegration(name);
+    if (!def) throw errors.notFound(`Integration ${name} not found`);
+    return def;
+  }
+
+  /** `{model: {resource: {method: partial mapping}}}`, each leaf checked against what it overrides. */
+  validateAccountOverride(integration: string, override: Record<string, unknown>) {
+    validateOverride(override);
+    for (const [model, resources] of Object.entries(override)) {
+      if (!isObject(resources)) throw errors.badRequest(`unified_model_override.${model} must be an object of resources`);
+      for (const [resource, methods] of Object.entries(resources)) {
+        if (!isObject(methods)) throw errors.badRequest(`unified_model_override.${model}.${resource} must be an object of methods`);
+        for (const [method, config] of Object.entries(methods)) {
+          if (!isObject(config)) throw errors.badRequest(`unified_model_override.${model}.${resource}.${method} must be a mapping object`);
+          validateMappingOverride(config, `unified_model_override.${model}.${resource}.${method}`, this.app.catalog.getMapping(integration, model, resource, method));
+        }
+      }
+    }
+  }
+
+  async get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
+    if (!z.string().uuid().safeParse(id).success) throw errors.notFound(`Integrated account ${id} not found`);
+    const account = await this.app.store.getIntegratedAccount(id);
+    // Another environment's account is "not found", never "forbidden" (truto-contract.md §1.2).
+    if (!account || account.environment_id !== environmentId) throw errors.notFound(`Integrated account ${id} not found`);
+    return account;
+  }
+
+  async create(environmentId: string, input: z.infer<typeof createAccountBody>): Promise<IntegratedAccountRecord> {
+    const name = input.integration_name ?? (typeof input.integration === 'string' ? input.integration : input.integration?.name);
+    if (!name) throw errors.missingBody(['integration']);
+    const def = this.integrationOf(name);
+    validateCredentials(def, input.context);
+    this.validateAccountOverride(def.name, input.unified_model_override);
+    const account = await this.app.store.createIntegratedAccount({
+      id: randomUUID(),
+      tenant_id: input.tenant_id,
+      environment_id: environmentId,
+      integration: def.name,
+      status: 'connecting',
+      is_sandbox: input.is_sandbox,
+      is_blocked: false,
+      authentication_method: input.authentication_method ?? def.credentials.format,
+      region: input.region,
+      context: input.context,
+      unified_model_override: input.unified_model_override,
+      integration_override: input.integration_override,
+      last_error: null,
+    });
+    return this.validate(account, def);
+  }
+
+  /** Runs the integration's `validation` action: the account ends `active` or `validation_error`. */
+  async validate(account: IntegratedAccountRecord, def: IntegrationDefinition): Promise<IntegratedAccountRecord> {
+    const exec = createExecution({ integration: effectiveIntegration(def, account), account, services: this.app.engineServices, config: this.app.config.upstream });
+    let status: IntegratedAccountStatus = 'active';
+    let lastError: string | null = null;
+    try {
+      await runSteps(exec, def.actions.validation?.steps, {}, `${def.name} validation`);
+    } catch (e) {
+      status = 'validation_error';
+      lastError = (e as Error).message || 'Validation failed';
+    }
+    const updated = await this.app.store.updateIntegratedAccount(account.id, { status, last_error: lastError });
+    return updated ?? account;
+  }
+
+  async patch(environmentId: string, id: string, input: z.infer<typeof patchAccountBody>): Promise<IntegratedAccountRecord> {
+    const account = await this.get(environmentId, id);
+    if (input.is_sandbox !== undefined && input.is_sandbox !== account.is_sandbox) throw errors.methodNotAllowed('is_sandbox is read-only');
+    if (input.unified_model_override) this.validateAccountOverride(account.integration, input.unified_model_override);
+    const secrets = secretFieldNames(this.app.catalog);
+    const context = input.context ? mergeContext(account.context, input.context, (k) => isProtectedKey(k) || secrets.has(k)) : undefined;
+    if (context) validateCredentials(this.integrationOf(account.integration), context);
+    const updated = await this.app.store.updateIntegratedAccount(id, {
+      ...(input.tenant_id !== undefined ? { tenant_id: input.tenant_id } : {}),
+      ...(context ? { context } : {}),
+      ...(input.unified_model_override ? { unified_model_override: input.unified_model_override } : {}),
+      ...(input.integration_override ? { integration_override: input.integration_override } : {}),
+      ...(input.is_blocked !== undefined ? { is_blocked: input.is_blocked } : {}),
+      ...(input.region ? { region: input.region } : {}),
+    });
+    if (!updated) throw errors.notFound(`Integrated account ${id} not found`);
+    // New credentials deserve a new check; the account leaves needs_reauth only when they pass.
+    if (context && (account.status === 'needs_reauth' || account.status === 'validation_error')) return this.validate(updated, this.integrationOf(updated.integration));
+    return updated;
+  }
+
+  async delete(environmentId: string, id: string): Promise<{ id: string }> {
+    await this.get(environmentId, id);
+    await this.app.store.deleteIntegratedAccount(id);
+    return { id };
+  }
+}

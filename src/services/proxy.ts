@@ -1,0 +1,86 @@
+import { JSON_TYPE } from '../http/respond.ts';
+import { findMethod, callResource } from '../engine/resource-call.ts';
+import { runIntegrationSteps } from '../engine/steps.ts';
+import type { PageState } from '../engine/pagination.ts';
+import { errors } from '../errors/catalogue.ts';
+import type { AppServices } from './app-services.ts';
+
+export interface ProxyRequest {
+  environmentId: string;
+  accountId: string;
+  resource: string;
+  method: string;
+  id?: string;
+  query: Record<string, unknown>;
+  limit?: number;
+  nextCursor?: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface CustomRequest {
+  environmentId: string;
+  accountId: string;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  body?: string;
+  contentType?: string;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** Proxy and custom calls: the integration's definition without a unified mapping. */
+export class ProxyService {
+  constructor(private readonly app: AppServices) {}
+
+  async handle(req: ProxyRequest): Promise<{ status: number; body: unknown }> {
+    const account = await this.app.unified.usableAccount(req.environmentId, req.accountId, req.method);
+    const exec = this.app.unified.execution(account, req);
+    findMethod(exec.integration, req.resource, req.method);
+    await runIntegrationSteps(exec);
+    const scope = { account: account.id, target: `proxy/${req.resource}` };
+    const pageState = req.nextCursor ? (this.app.cursors.decode(scope, req.nextCursor) as PageState) : undefined;
+    const result = await callResource(exec, {
+      resource: req.resource,
+      method: req.method,
+      id: req.id,
+      query: req.query,
+      limit: req.limit,
+      pageState,
+      body: req.body,
+      role: 'main',
+    });
+    if (req.method !== 'list') return { status: 200, body: result.response.body ?? {} };
+    return {
+      status: 200,
+      body: {
+        result: result.records,
+        next_cursor: result.nextState ? this.app.cursors.encode(scope, result.nextState) : null,
+        prev_cursor: null,
+        result_count: result.records.length,
+        ...(result.looping ? { is_partial_response: true } : {}),
+      },
+    };
+  }
+
+  async custom(req: CustomRequest): Promise<{ status: number; body: string | null; headers: Record<string, string> }> {
+    if (!/^(get|post|put|patch|delete)$/.test(req.method)) throw errors.methodNotAllowed(`Method ${req.method.toUpperCase()} is not supported on /custom`);
+    const account = await this.app.unified.usableAccount(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom');
+    const exec = this.app.unified.execution(account, req);
+    await runIntegrationSteps(exec);
+    const result = await callResource(exec, {
+      resource: '',
+      method: req.method,
+      query: req.query,
+      body: req.body,
+      headers: req.contentType ? { 'content-type': req.contentType } : undefined,
+      rawPath: { method: req.method, path: req.path },
+      role: 'main',
+    });
+    const { body, contentType, status } = result.response;
+    const text = body === null || body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
+    return { status, body: status === 204 ? null : text, headers: { 'content-type': typeof body === 'string' ? contentType || 'text/plain' : JSON_TYPE } };
+  }
+}

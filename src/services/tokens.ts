@@ -1,0 +1,51 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { errors } from '../errors/catalogue.ts';
+import type { ApiTokenRecord, EnvironmentRecord, Store } from '../store/types.ts';
+
+/** API tokens are random secrets shown once; only their SHA-256 is stored. */
+export const TOKEN_PREFIX = 'tsk_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface IssuedToken {
+  token: string;
+  record: ApiTokenRecord;
+}
+
+export async function issueApiToken(store: Store, environmentId: string, name: string): Promise<IssuedToken> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const ts = new Date().toISOString();
+  const record = await store.createApiToken({
+    id: randomUUID(),
+    environment_id: environmentId,
+    name,
+    token_hash: hashToken(token),
+    expires_at: null,
+    revoked_at: null,
+    created_at: ts,
+    updated_at: ts,
+  });
+  return { token, record };
+}
+
+export async function ensureEnvironment(store: Store, name: string): Promise<EnvironmentRecord> {
+  const existing = await store.findEnvironmentByName(name);
+  if (existing) return existing;
+  const ts = new Date().toISOString();
+  return store.createEnvironment({ id: randomUUID(), name, created_at: ts, updated_at: ts });
+}
+
+export interface Principal {
+  environmentId: string;
+  tokenId: string;
+}
+
+export async function authenticate(store: Store, authorization: string | undefined): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) throw errors.unauthorized();
+  const record = await store.findApiTokenByHash(hashToken(match[1]));
+  if (!record || record.revoked_at || (record.expires_at && record.expires_at <= new Date().toISOString())) throw errors.unauthorized();
+  return { environmentId: record.environment_id, tokenId: record.id };
+}

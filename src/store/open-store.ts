@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TesseraConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { SecretBox, type KeyPredicate } from './secret-box.ts';
+import { openPostgresStore, openSqliteStore } from './sql/sql-store.ts';
+import type { Store } from './types.ts';
+
+export const KEY_FILE = 'encryption.key';
+export const SQLITE_FILE = 'tessera.db';
+
+/**
+ * The encryption key comes from TESSERA_ENCRYPTION_KEY. On the embedded default a key is generated
+ * into the data dir on first run (mode 0600), so a newcomer needs no setup, and the log says so.
+ */
+export function resolveEncryptionKey(config: TesseraConfig, logger: Logger): string {
+  if (config.encryptionKey) return config.encryptionKey;
+  const file = path.join(config.dataDir, KEY_FILE);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  if (config.databaseUrl) {
+    throw new Error('TESSERA_ENCRYPTION_KEY is required when TESSERA_DATABASE_URL is set (a shared database needs a shared key)');
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const key = SecretBox.generateKey();
+  fs.writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+  logger.warn(
+    { file },
+    'Generated a new encryption key for credentials at rest. Back it up: without it, stored credentials cannot be read. Set TESSERA_ENCRYPTION_KEY to manage it yourself.',
+  );
+  return key;
+}
+
+export async function openStore(config: TesseraConfig, logger: Logger, isSecret?: KeyPredicate): Promise<{ store: Store; box: SecretBox; key: string }> {
+  const key = resolveEncryptionKey(config, logger);
+  const box = new SecretBox(key);
+  let store: Store;
+  if (config.databaseUrl) {
+    store = await openPostgresStore(config.databaseUrl, box, isSecret);
+  } else {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    store = await openSqliteStore(path.join(config.dataDir, SQLITE_FILE), box, isSecret);
+  }
+  await store.migrate();
+  return { store, box, key };
+}

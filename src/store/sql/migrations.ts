@@ -1,0 +1,94 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, run by Kysely's Migrator on start. Portable SQL only (text timestamps,
+ * JSON as text, boolean columns) so SQLite and Postgres share them. Never edit a shipped entry:
+ * add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('environments')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('environment_id', 'varchar(64)', (c) => c.notNull().references('environments.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('token_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('expires_at', 'varchar(32)')
+        .addColumn('revoked_at', 'varchar(32)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('integrated_accounts')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('environment_id', 'varchar(64)', (c) => c.notNull().references('environments.id').onDelete('cascade'))
+        .addColumn('integration', 'varchar(128)', (c) => c.notNull())
+        .addColumn('status', 'varchar(32)', (c) => c.notNull())
+        .addColumn('is_sandbox', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('is_blocked', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('authentication_method', 'varchar(64)', (c) => c.notNull())
+        .addColumn('region', 'varchar(16)', (c) => c.notNull())
+        .addColumn('context', 'text', (c) => c.notNull())
+        .addColumn('unified_model_override', 'text', (c) => c.notNull())
+        .addColumn('integration_override', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('integrated_accounts_env_created')
+        .on('integrated_accounts')
+        .columns(['environment_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('key', 'varchar(512)', (c) => c.primaryKey())
+        .addColumn('request_hash', 'varchar(128)', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      for (const t of ['idempotency_keys', 'integrated_accounts', 'api_tokens', 'environments']) {
+        await db.schema.dropTable(t).execute();
+      }
+    },
+  },
+  '0002_environment_mappings': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('environment_mappings')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('environment_id', 'varchar(64)', (c) => c.notNull().references('environments.id').onDelete('cascade'))
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('resource', 'varchar(128)', (c) => c.notNull())
+        .addColumn('integration', 'varchar(128)', (c) => c.notNull())
+        .addColumn('method', 'varchar(128)', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addUniqueConstraint('environment_mappings_target', ['environment_id', 'model', 'resource', 'integration', 'method'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('environment_mappings').execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,199 @@
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
+import { openContext, sealContext, type KeyPredicate, type SecretBox } from '../secret-box.ts';
+import type {
+  ApiTokenRecord,
+  EnvironmentMappingFilter,
+  EnvironmentMappingRecord,
+  EnvironmentRecord,
+  IdempotencyRecord,
+  IntegratedAccountFilter,
+  IntegratedAccountPatch,
+  IntegratedAccountRecord,
+  IntegratedAccountStatus,
+  NewIntegratedAccount,
+  Store,
+} from '../types.ts';
+import { migrationProvider } from './migrations.ts';
+import type { Database, IntegratedAccountsTable } from './schema.ts';
+
+const now = () => new Date().toISOString();
+
+/** One Store for both SQL engines: Kysely builds portable queries, the dialect is the only difference. */
+export class SqlStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+    private readonly box: SecretBox,
+    private readonly isSecret?: KeyPredicate,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async createEnvironment(env: EnvironmentRecord) {
+    await this.db.insertInto('environments').values(env).execute();
+    return env;
+  }
+
+  async getEnvironment(id: string) {
+    return this.db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findEnvironmentByName(name: string) {
+    return this.db.selectFrom('environments').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async listEnvironments() {
+    return this.db.selectFrom('environments').selectAll().orderBy('created_at').execute();
+  }
+
+  async createApiToken(token: ApiTokenRecord) {
+    await this.db.insertInto('api_tokens').values(token).execute();
+    return token;
+  }
+
+  async findApiTokenByHash(hash: string) {
+    return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  }
+
+  async createIntegratedAccount(account: NewIntegratedAccount) {
+    const ts = now();
+    const record: IntegratedAccountRecord = { ...account, created_at: ts, updated_at: ts };
+    await this.db.insertInto('integrated_accounts').values(this.toRow(record)).execute();
+    return record;
+  }
+
+  async getIntegratedAccount(id: string) {
+    const row = await this.db.selectFrom('integrated_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && this.fromRow(row);
+  }
+
+  async listIntegratedAccounts(f: IntegratedAccountFilter) {
+    let q = this.db.selectFrom('integrated_accounts').selectAll().where('environment_id', '=', f.environment_id);
+    if (f.tenant_id !== undefined) q = q.where('tenant_id', '=', f.tenant_id);
+    if (f.integration !== undefined) q = q.where('integration', '=', f.integration);
+    if (f.status !== undefined) q = q.where('status', '=', f.status);
+    if (f.is_sandbox !== undefined) q = q.where('is_sandbox', '=', this.bool(f.is_sandbox));
+    if (f.ids?.length) q = q.where('id', 'in', f.ids);
+    const ops = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+    for (const column of ['created_at', 'updated_at'] as const) {
+      for (const [op, value] of Object.entries(f[column] ?? {})) {
+        if (value !== undefined) q = q.where(column, ops[op as keyof typeof ops], value);
+      }
+    }
+    if (f.after) {
+      const { created_at, id } = f.after;
+      q = q.where((eb) => eb.or([eb('created_at', '>', created_at), eb.and([eb('created_at', '=', created_at), eb('id', '>', id)])]));
+    }
+    const rows = await q.orderBy('created_at').orderBy('id').limit(f.limit).execute();
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  async updateIntegratedAccount(id: string, patch: IntegratedAccountPatch) {
+    const current = await this.getIntegratedAccount(id);
+    if (!current) return undefined;
+    const next: IntegratedAccountRecord = { ...current, ...patch, updated_at: now() };
+    const row = this.toRow(next);
+    const { id: _id, created_at: _c, ...changes } = row;
+    await this.db.updateTable('integrated_accounts').set(changes).where('id', '=', id).execute();
+    return next;
+  }
+
+  async deleteIntegratedAccount(id: string) {
+    const res = await this.db.deleteFrom('integrated_accounts').where('id', '=', id).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async createEnvironmentMapping(record: EnvironmentMappingRecord) {
+    await this.db.insertInto('environment_mappings').values({ ...record, config: JSON.stringify(record.config) }).execute();
+    return record;
+  }
+
+  async getEnvironmentMapping(id: string) {
+    const row = await this.db.selectFrom('environment_mappings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && { ...row, config: JSON.parse(row.config) };
+  }
+
+  async listEnvironmentMappings(f: EnvironmentMappingFilter) {
+    let q = this.db.selectFrom('environment_mappings').selectAll().where('environment_id', '=', f.environment_id);
+    for (const key of ['model', 'resource', 'integration', 'method'] as const) {
+      if (f[key] !== undefined) q = q.where(key, '=', f[key]!);
+    }
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => ({ ...row, config: JSON.parse(row.config) }));
+  }
+
+  async updateEnvironmentMapping(id: string, config: Record<string, unknown>) {
+    const updated_at = now();
+    const res = await this.db.updateTable('environment_mappings').set({ config: JSON.stringify(config), updated_at }).where('id', '=', id).executeTakeFirst();
+    return Number(res.numUpdatedRows) ? this.getEnvironmentMapping(id) : undefined;
+  }
+
+  async deleteEnvironmentMapping(id: string) {
+    const res = await this.db.deleteFrom('environment_mappings').where('id', '=', id).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async getIdempotency(key: string, at: string) {
+    await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', at).execute();
+    return this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+  }
+
+  async putIdempotency(record: IdempotencyRecord) {
+    await this.db.deleteFrom('idempotency_keys').where('key', '=', record.key).execute();
+    await this.db.insertInto('idempotency_keys').values(record).execute();
+  }
+
+  private bool(v: boolean): number | boolean {
+    return this.dialect === 'sqlite' ? (v ? 1 : 0) : v;
+  }
+
+  private toRow(r: IntegratedAccountRecord): IntegratedAccountsTable {
+    return {
+      ...r,
+      is_sandbox: this.bool(r.is_sandbox),
+      is_blocked: this.bool(r.is_blocked),
+      context: JSON.stringify(sealContext(r.context, this.box, this.isSecret)),
+      unified_model_override: JSON.stringify(r.unified_model_override ?? {}),
+      integration_override: JSON.stringify(r.integration_override ?? {}),
+    };
+  }
+
+  private fromRow(row: Selectable<IntegratedAccountsTable>): IntegratedAccountRecord {
+    return {
+      ...row,
+      status: row.status as IntegratedAccountStatus,
+      is_sandbox: Boolean(row.is_sandbox),
+      is_blocked: Boolean(row.is_blocked),
+      context: openContext(JSON.parse(row.context), this.box),
+      unified_model_override: JSON.parse(row.unified_model_override),
+      integration_override: JSON.parse(row.integration_override),
+    };
+  }
+}
+
+export async function openSqliteStore(file: string, box: SecretBox, isSecret?: KeyPredicate): Promise<SqlStore> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new SqlStore(db, 'sqlite', box, isSecret);
+}
+
+export async function openPostgresStore(connectionString: string, box: SecretBox, isSecret?: KeyPredicate): Promise<SqlStore> {
+  const { default: pg } = await import('pg');
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 10 }) }) });
+  return new SqlStore(db, 'postgres', box, isSecret);
+}
