@@ -8,6 +8,8 @@ const envSchema = z.object({
   TESSERA_PUBLIC_URL: z.string().url().optional(),
   TESSERA_DATA_DIR: z.string().default('./data'),
   TESSERA_DATABASE_URL: z.string().optional(),
+  /** Shared counters for the rate limits across replicas; in-process counters without it. */
+  TESSERA_REDIS_URL: z.string().optional(),
   TESSERA_ENCRYPTION_KEY: z.string().optional(),
   TESSERA_CURSOR_SECRET: z.string().optional(),
   TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -17,8 +19,9 @@ const envSchema = z.object({
   TESSERA_UPSTREAM_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
   TESSERA_IGNORE_LIMIT_MAX_RECORDS: z.coerce.number().int().positive().default(10_000),
   TESSERA_IGNORE_LIMIT_MAX_PAGES: z.coerce.number().int().positive().default(200),
-  TESSERA_RATE_LIMIT_TOKEN: z.coerce.number().int().positive().default(500),
-  TESSERA_RATE_LIMIT_ACCOUNT: z.coerce.number().int().positive().default(50),
+  /** 0 turns a limit off. */
+  TESSERA_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(500),
+  TESSERA_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(0).default(50),
   TESSERA_RATE_LIMIT_WINDOW_S: z.coerce.number().int().positive().default(10),
 });
 
@@ -28,6 +31,7 @@ export interface TesseraConfig {
   publicUrl?: string;
   dataDir: string;
   databaseUrl?: string;
+  redisUrl?: string;
   encryptionKey?: string;
   cursorSecret?: string;
   logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
@@ -50,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     publicUrl: e.TESSERA_PUBLIC_URL,
     dataDir: path.resolve(e.TESSERA_DATA_DIR),
     databaseUrl: e.TESSERA_DATABASE_URL,
+    redisUrl: e.TESSERA_REDIS_URL,
     encryptionKey: e.TESSERA_ENCRYPTION_KEY,
     cursorSecret: e.TESSERA_CURSOR_SECRET,
     logLevel: e.TESSERA_LOG_LEVEL,

@@ -125,8 +125,8 @@ export const errors = {
   methodNotAllowed: (message: string) => new TesseraError(405, message),
   conflict: (message: string) => new TesseraError(409, message),
   payloadTooLarge: (message: string) => new TesseraError(413, message),
-  rateLimited: (retryAfterSeconds: number) =>
-    new TesseraError(429, 'Rate limit exceeded', { headers: { 'retry-after': String(retryAfterSeconds) } }),
+  rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>
+    new TesseraError(429, message, { headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
   accountBlocked: () => new TesseraError(503, 'Integrated account is blocked'),
   internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { cause }),
   upstreamUnreachable: (message: string) =>

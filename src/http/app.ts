@@ -10,6 +10,7 @@ import { unifiedRoutes } from './routes/unified/unified.ts';
 import { proxyRoutes } from './routes/proxy/proxy.ts';
 import { customRoutes } from './routes/custom/custom.ts';
 import { idempotency } from './idempotency.ts';
+import { rateLimit } from './rate-limit.ts';
 import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
 import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
 import { openapiRoutes } from './routes/openapi/openapi.ts';
@@ -38,6 +39,7 @@ export function createHttpApp(services: AppServices) {
     c.set('principal', await authenticate(services.store, c.req.header('authorization')));
     await next();
   });
+  app.use('*', rateLimit());
 
   app.use('/unified/*', idempotency());
   app.use('/proxy/*', idempotency());

@@ -9,6 +9,9 @@ import type { Logger } from '../logger.ts';
 import { openStore } from '../store/open-store.ts';
 import { isProtectedKey, type SecretBox } from '../store/secret-box.ts';
 import type { Store } from '../store/types.ts';
+import { MemoryWindowCounter } from '../store/counters/memory-counter.ts';
+import { RedisWindowCounter } from '../store/counters/redis-counter.ts';
+import type { WindowCounter } from '../store/counters/window-counter.ts';
 import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
 import { ProxyService } from './proxy.ts';
 import { EnvironmentMappingsService } from './environment-mappings.ts';
@@ -29,6 +32,8 @@ export interface AppServices {
   unified: UnifiedService;
   proxy: ProxyService;
   environmentMappings: EnvironmentMappingsService;
+  /** Counters of Tessera's own rate limits (truto-contract.md §9). */
+  rateLimiter: WindowCounter;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,7 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     ? createHash('sha256').update(config.cursorSecret).digest()
     : Buffer.from(hkdfSync('sha256', Buffer.from(key, 'base64'), 'tessera', 'next_cursor', 32));
   const cache = new MemoryCache();
+  const rateLimiter: WindowCounter = config.redisUrl ? await new RedisWindowCounter(config.redisUrl).connect() : new MemoryWindowCounter();
   const cursors = new CursorCodec(cursorSecret);
   const engineServices: EngineServices = {
     cache,
@@ -68,7 +74,11 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     unified: undefined as never,
     proxy: undefined as never,
     environmentMappings: undefined as never,
-    close: () => store.close(),
+    rateLimiter,
+    close: async () => {
+      await rateLimiter.close();
+      await store.close();
+    },
   };
   app.accounts = new IntegratedAccountsService(app);
   app.unified = new UnifiedService(app);

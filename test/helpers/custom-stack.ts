@@ -20,7 +20,7 @@ export interface CustomStack {
 
 export async function startCustomStack(catalogDir: string, env: Record<string, string> = {}): Promise<CustomStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
-  const config = loadConfig({ TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_LOG_LEVEL: 'silent', TESSERA_UPSTREAM_RETRY_BASE_MS: '10', ...env });
+  const config = loadConfig({ TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_LOG_LEVEL: 'silent', TESSERA_UPSTREAM_RETRY_BASE_MS: '10', TESSERA_RATE_LIMIT_TOKEN: '0', TESSERA_RATE_LIMIT_ACCOUNT: '0', ...env });
   const services = await createAppServices(config, createLogger(config.logLevel), loadCatalog(catalogDir));
   const server = await startHttpServer(services, 0, '127.0.0.1');
   const environment = await ensureEnvironment(services.store, 'test');

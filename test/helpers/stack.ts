@@ -32,6 +32,9 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     TESSERA_LOG_LEVEL: 'silent',
     TESSERA_UPSTREAM_RETRY_BASE_MS: '20',
     TESSERA_UPSTREAM_TIMEOUT_MS: '5000',
+    // Suites share one account across many requests; the limits have their own test.
+    TESSERA_RATE_LIMIT_TOKEN: '0',
+    TESSERA_RATE_LIMIT_ACCOUNT: '0',
     ...env,
   });
   const services = await createAppServices(config, createLogger(config.logLevel));

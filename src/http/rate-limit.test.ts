@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
+
+// Small limits and a long window, so the window cannot end in the middle of a test.
+let stack: TestStack;
+before(async () => {
+  stack = await startTestStack({ TESSERA_RATE_LIMIT_ACCOUNT: '3', TESSERA_RATE_LIMIT_TOKEN: '8', TESSERA_RATE_LIMIT_WINDOW_S: '600' });
+});
+after(() => stack.close());
+
+const usersOf = (account: string) => `/unified/usage-metering/users?integrated_account_id=${account}&limit=1`;
+
+test('per integrated account: the 4th unified/proxy request in the window gets 429 with Retry-After; other accounts are not affected', async () => {
+  const neon = stack.accounts.neon;
+  const statuses = [];
+  for (const path of [usersOf(neon), `/proxy/members?integrated_account_id=${neon}`, usersOf(neon)]) {
+    const res = await stack.api(path);
+    statuses.push(res.status);
+    assert.equal(res.headers.get('ratelimit-limit'), '3');
+  }
+  assert.deepEqual(statuses, [200, 200, 200]);
+
+  const limited = await stack.api(usersOf(neon));
+  assert.equal(limited.status, 429);
+  const retryAfter = Number(limited.headers.get('retry-after'));
+  assert.ok(retryAfter > 590 && retryAfter <= 600, `Retry-After is the time left in the window, got ${retryAfter}`);
+  const body = await limited.json();
+  assert.equal(body.statusCode, 429);
+  assert.equal(body.error, 'Too Many Requests');
+  assert.match(body.message, /at most 3 requests per 600 s per integrated account/);
+  assert.equal(body.truto_is_remote_error, undefined, 'our own limit, not the upstream one');
+
+  const other = await stack.api(usersOf(stack.accounts['github-copilot']));
+  assert.equal(other.status, 200, 'another account has its own window');
+});
+
+test('per API token: every authenticated route counts; over the limit is 429 even for admin routes', async () => {
+  // 5 requests so far in this window (4 neon + 1 other account); the token allows 8.
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await stack.api('/integration')).status);
+  assert.deepEqual(statuses, [200, 200, 200, 429]);
+  const res = await stack.api('/integrated-account');
+  assert.equal(res.status, 429);
+  assert.match((await res.json()).message, /at most 8 requests per 600 s per API token/);
+  const health = await fetch(`${stack.apiUrl}/health`);
+  assert.equal(health.status, 200, 'unauthenticated health checks are not limited');
+});

@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import { errors } from '../errors/catalogue.ts';
+import type { WindowHit } from '../store/counters/window-counter.ts';
+import type { HttpEnv } from './types.ts';
+
+/**
+ * Tessera's own limits (truto-contract.md §9): N requests per window per API token on every
+ * authenticated route, and M per window per integrated account on /unified and /proxy (keyed on
+ * the `integrated_account_id` query parameter). Over either, 429 with Retry-After set to the
+ * seconds left in the window. Every answer carries the tighter limit's RateLimit-* headers.
+ *
+ * If the counter store fails (Redis down), requests pass and the failure is logged: the limits
+ * protect upstreams from bursts, they are not worth an outage.
+ */
+export function rateLimit(): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const { config, rateLimiter, logger } = c.get('services');
+    const { perToken, perAccount, windowSeconds } = config.rateLimits;
+    const principal = c.get('principal');
+    const checks: { limit: number; key: string; what: string }[] = [];
+    if (perToken > 0) checks.push({ limit: perToken, key: `token:${principal.tokenId}`, what: 'API token' });
+    const accountId = c.req.query('integrated_account_id');
+    if (perAccount > 0 && accountId && /^\/(unified|proxy)\//.test(c.req.path)) {
+      checks.push({ limit: perAccount, key: `account:${principal.environmentId}:${accountId}`, what: 'integrated account' });
+    }
+    if (checks.length === 0) return next();
+
+    let hits: WindowHit[];
+    try {
+      hits = await Promise.all(checks.map((check) => rateLimiter.hit(check.key, windowSeconds)));
+    } catch (e) {
+      logger.warn({ err: { message: (e as Error).message } }, 'rate limit counters unavailable; request allowed');
+      return next();
+    }
+
+    const now = Date.now();
+    const remaining = checks.map((check, i) => check.limit - hits[i].count);
+    const tightest = remaining.indexOf(Math.min(...remaining));
+    const resetSeconds = Math.max(1, Math.ceil((hits[tightest].resetAt - now) / 1000));
+    const headers = {
+      'ratelimit-limit': String(checks[tightest].limit),
+      'ratelimit-remaining': String(Math.max(0, remaining[tightest])),
+      'ratelimit-reset': String(resetSeconds),
+    };
+    if (remaining[tightest] < 0) {
+      const { limit, what } = checks[tightest];
+      const message = `Rate limit exceeded: at most ${limit} requests per ${windowSeconds} s per ${what}; retry after ${resetSeconds} s`;
+      throw errors.rateLimited(resetSeconds, message, headers);
+    }
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
