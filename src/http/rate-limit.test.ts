@@ -25,7 +25,7 @@ test('per integrated account: the 4th unified/proxy request in the window gets 4
   assert.equal(limited.status, 429);
   const retryAfter = Number(limited.headers.get('retry-after'));
   assert.ok(retryAfter > 590 && retryAfter <= 600, `Retry-After is the time left in the window, got ${retryAfter}`);
-  const body = await limited.json();
+  const body = (await limited.json()) as { statusCode: number; error: string; message: string; truto_is_remote_error?: boolean };
   assert.equal(body.statusCode, 429);
   assert.equal(body.error, 'Too Many Requests');
   assert.match(body.message, /at most 3 requests per 600 s per integrated account/);
@@ -42,7 +42,7 @@ test('per API token: every authenticated route counts; over the limit is 429 eve
   assert.deepEqual(statuses, [200, 200, 200, 429]);
   const res = await stack.api('/integrated-account');
   assert.equal(res.status, 429);
-  assert.match((await res.json()).message, /at most 8 requests per 600 s per API token/);
+  assert.match(((await res.json()) as { message: string }).message, /at most 8 requests per 600 s per API token/);
   const health = await fetch(`${stack.apiUrl}/health`);
   assert.equal(health.status, 200, 'unauthenticated health checks are not limited');
 });
