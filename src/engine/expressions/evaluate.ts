@@ -50,7 +50,7 @@ export function checkExpression(source: string): void {
 }
 
 export interface EvaluateOptions {
-  /** Names the expression in errors, e.g. "neon usage-metering/users get response_mapping". */
+  /** Names the expression in errors, e.g. "<integration> usage-metering/users get response_mapping". */
   label: string;
 }
 

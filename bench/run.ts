@@ -1,0 +1,123 @@
+/**
+ * What Tessera adds over the upstream round trip, in figures (npm run bench).
+ *
+ * Starts a real Tessera (SQLite in a temp dir, sandbox mode) and the Neon simulator on loopback,
+ * then times, sequentially and at a fixed concurrency:
+ *   1. the upstream alone: GET members (limit 100) straight from the simulator;
+ *   2. the same call through /proxy/members (auth, account load, definition, envelope);
+ *   3. the unified users list (limit 100): the same upstream call plus JSONata mapping;
+ * and, with no network at all, the mapping of 1 200 members by the bundled mapping.
+ * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
+ *
+ * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
+ */
+import { performance } from 'node:perf_hooks';
+import { mapUpstreamRecords } from '../src/engine/unified-engine.ts';
+import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/simulators/neon/index.ts';
+import { startTestStack } from '../test/helpers/stack.ts';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  rps: number;
+}
+
+function summarise(samples: number[], wallMs: number): Figures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length, rps: (samples.length / wallMs) * 1000 };
+}
+
+async function measure(request: () => Promise<Response>, concurrency: number): Promise<Figures> {
+  for (let i = 0; i < 20; i++) await (await request()).arrayBuffer(); // warm up JIT, caches, connections
+  const samples: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < REQUESTS) {
+        issued++;
+        const t = performance.now();
+        const res = await request();
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`bench request failed with ${res.status}`);
+        samples.push(performance.now() - t);
+      }
+    }),
+  );
+  return summarise(samples, performance.now() - started);
+}
+
+const ms = (n: number) => n.toFixed(2).padStart(8);
+function row(name: string, f: Figures, upstream?: Figures) {
+  const overhead = upstream ? `${ms(f.p50 - upstream.p50)} ${ms(f.p95 - upstream.p95)}` : ' '.repeat(17);
+  console.log(`${name.padEnd(34)}${ms(f.p50)}${ms(f.p95)}${ms(f.p99)}${(f.rps.toFixed(0) + '/s').padStart(9)}   ${overhead}`);
+}
+
+const stack = await startTestStack();
+try {
+  const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
+  const created = await stack.api('/integrated-account', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tenant_id: 'bench',
+      integration: 'neon',
+      context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
+      integration_override: { base_url: stack.simulators.neon },
+    }),
+  });
+  if (created.status !== 201 && created.status !== 200) throw new Error(`creating the bench account failed: ${created.status} ${await created.text()}`);
+  const account = ((await created.json()) as { id: string }).id;
+
+  const upstream = () => fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=100`, { headers: { authorization: `Bearer ${upstreamKey}` } });
+  const proxy = () => stack.api(`/proxy/members?integrated_account_id=${account}&limit=100`);
+  const unified = () => stack.api(`/unified/usage-metering/users?integrated_account_id=${account}&limit=100`);
+
+  console.log(`Tessera bench: ${REQUESTS} requests per row, Node ${process.version}, ${new Date().toISOString()}`);
+  for (const concurrency of [1, CONCURRENCY]) {
+    console.log(`\nconcurrency ${concurrency}; latency in ms${' '.repeat(7)}p50     p95     p99   throughput   overhead p50/p95`);
+    const base = await measure(upstream, concurrency);
+    row('upstream members (simulator)', base);
+    row('tessera /proxy/members', await measure(proxy, concurrency), base);
+    row('tessera unified users list', await measure(unified, concurrency), base);
+  }
+
+  // The mapping alone: every member of the 1 200-member org through the bundled list mapping.
+  const members: unknown[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const res = await fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${upstreamKey}` } });
+    const body = (await res.json()) as { members: unknown[]; pagination?: { next?: string } };
+    members.push(...body.members);
+    if (!body.members.length || !body.pagination?.next) break;
+    cursor = encodeURIComponent(body.pagination.next);
+  }
+  const listMapping = stack.services.catalog.getMapping('neon', 'usage-metering', 'users', 'list');
+  const config = listMapping?.phases?.[0] ?? listMapping;
+  if (!config?.response_mapping) throw new Error('the bundled neon users list mapping has no response_mapping');
+  const input = {
+    integrationName: 'neon',
+    config,
+    call: { model: 'usage-metering', resource: 'users', method: 'list', query: {}, rawQuery: {} },
+    records: members,
+    sideLoad: { organization: { id: DEFAULT_NEON_BIG_ORG_ID, name: 'Bench org' } },
+    context: {},
+    before: {},
+    headers: {},
+  };
+  for (let i = 0; i < 3; i++) await mapUpstreamRecords(input);
+  const rounds = 20;
+  const t = performance.now();
+  for (let i = 0; i < rounds; i++) await mapUpstreamRecords(input);
+  const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
+  console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
+  const memory = process.memoryUsage();
+  console.log(`memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`);
+} finally {
+  await stack.close();
+}
