@@ -76,7 +76,7 @@ for (const [name, open] of engines) {
         id: randomUUID(),
         tenant_id: tenant,
         environment_id: env.id,
-        integration: 'neon',
+        integration: 'acme-analytics',
         status: 'active',
         is_sandbox: false,
         is_blocked: false,
