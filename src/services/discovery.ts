@@ -201,6 +201,18 @@ function firstCall(mapping: MappingConfig, method: string): { resource?: string;
   return { resource: merged.resource, method: merged.method ?? (step ? 'list' : method), response_mapping: merged.response_mapping };
 }
 
+export interface ModelDocs {
+  integration: { name: string; label: string; documentation_link: string | null };
+  model: { name: string; label: string; description: string };
+  resources: {
+    resource: string;
+    label: string;
+    description: string;
+    fields: { name: string; type: string; required: boolean; description: string }[];
+    methods: { method: string; documentation_link: string | null; query_schema: unknown; request_body_schema: unknown; response_mapping: string | null }[];
+  }[];
+}
+
 export class DiscoveryService {
   constructor(private readonly app: Pick<AppServices, 'catalog' | 'accounts' | 'unified' | 'store'>) {}
 
@@ -253,6 +265,39 @@ export class DiscoveryService {
     const mapping = mergeMappingLayers([this.catalog.getMapping(integration.name, model, resource, method)]);
     if (!mapping) throw this.unsupported(method, model, resource, integration.name, orderMethods(this.baseMethods(integration.name, model, resource)));
     return { ...this.meta(integration, info, method, mapping), response_schema: unifiedResponseSchema(method, info.schema) };
+  }
+
+  /**
+   * `GET /unified/meta/{model}/{integration}` (truto-contract.md §3.2): one model on one
+   * integration, every resource with its fields and the methods the bundled mappings provide.
+   */
+  modelDocs(integrationName: string, modelName: string): ModelDocs {
+    const model = modelOrThrow(modelName);
+    const integration = this.integrationOrThrow(integrationName);
+    const resources = Object.entries(model.resources).map(([resource, info]) => {
+      const properties = (info.schema.properties ?? {}) as Record<string, { type?: unknown; description?: string; enum?: unknown[] }>;
+      const required = new Set((info.schema.required ?? []) as string[]);
+      return {
+        resource,
+        label: info.label,
+        description: info.description,
+        fields: Object.entries(properties).map(([name, p]) => ({
+          name,
+          type: Array.isArray(p.type) ? p.type.join(' | ') : String(p.type ?? 'any'),
+          required: required.has(name),
+          description: [p.description, p.enum ? `one of ${p.enum.join(', ')}` : undefined].filter(Boolean).join('; '),
+        })),
+        methods: orderMethods(this.baseMethods(integration.name, modelName, resource)).map((method) => {
+          const meta = this.metaForIntegration(integration.name, modelName, resource, method);
+          return { method, documentation_link: meta.documentation_link, query_schema: meta.query_schema, request_body_schema: meta.request_body_schema, response_mapping: meta.response_mapping };
+        }),
+      };
+    });
+    return {
+      integration: { name: integration.name, label: integration.label ?? integration.name, documentation_link: integration.documentation_link ?? null },
+      model: { name: model.name, label: model.label, description: model.description },
+      resources,
+    };
   }
 
   private unsupported(method: string, model: string, resource: string, integration: string, supported: string[]) {

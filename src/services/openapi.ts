@@ -405,6 +405,20 @@ function operationSpecs(ctx: Context): Record<string, OperationSpec> {
       success: ok('An OpenAPI 3.1 document', { type: 'object', additionalProperties: true }),
       errors: [500],
     },
+    'get /unified/meta/{}/{}': {
+      path: '/unified/meta/{model}/{integration}',
+      operationId: 'unifiedModelDocs',
+      summary: 'Document one unified model on one integration',
+      description: 'Every resource of the model with its fields and the methods the integration maps; format=md or html renders it for people.',
+      tags: ['Discovery'],
+      params: {
+        model: modelParam,
+        integration: { description: 'Integration name', schema: { type: 'string', enum: ctx.integrations } },
+      },
+      parameters: [{ name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'md', 'html'], default: 'json' } }],
+      success: ok('The model on the integration (JSON; text/markdown or text/html with format)', { type: 'object', required: ['integration', 'model', 'resources'], properties: { integration: { type: 'object' }, model: { type: 'object' }, resources: { type: 'array', items: { type: 'object' } } } }),
+      errors: ADMIN_ERRORS,
+    },
     'get /unified/{}/{}/meta/{}': {
       path: '/unified/{model}/{resource}/meta/{method}',
       operationId: 'unifiedMethodMeta',

@@ -206,3 +206,52 @@ describe('GET /unified/{model}/{resource}/{integration}/meta/{method}', () => {
     assert.equal(method.body.message, 'Method merge is not supported for usage-metering/users on integration neon; supported methods: list, get, create, update, delete');
   });
 });
+
+describe('GET /unified/meta/{model}/{integration}', () => {
+  test('json: every resource of the model with its fields, and the methods the integration maps', async () => {
+    const { status, body } = await call('/unified/meta/usage-metering/neon');
+    assert.equal(status, 200);
+    assert.deepEqual(body.integration.name, 'neon');
+    assert.equal(body.model.name, 'usage-metering');
+    assert.deepEqual(body.resources.map((r: { resource: string }) => r.resource).sort(), Object.keys(UNIFIED_MODELS['usage-metering'].resources).sort());
+    const users = body.resources.find((r: { resource: string }) => r.resource === 'users');
+    assert.deepEqual(users.methods.map((m: { method: string }) => m.method), ['list', 'get', 'create', 'update', 'delete']);
+    const id = users.fields.find((f: { name: string }) => f.name === 'id');
+    assert.deepEqual(id, { name: 'id', type: 'string', required: true, description: "The user's unique id inside the source application" });
+    const statusField = users.fields.find((f: { name: string }) => f.name === 'status');
+    assert.match(statusField.description, /one of active, inactive, deleted, invited/);
+    assert.equal(typeof users.methods[0].response_mapping, 'string');
+  });
+
+  test('md and html render the same content; html escapes what it shows', async () => {
+    const md = await stack.api('/unified/meta/usage-metering/neon?format=md');
+    assert.equal(md.status, 200);
+    assert.match(md.headers.get('content-type') ?? '', /^text\/markdown/);
+    const text = await md.text();
+    assert.match(text, /^# Usage Metering on Neon/);
+    assert.match(text, /\| `organization` \| object \|/);
+    assert.match(text, /### users get/);
+
+    const html = await stack.api('/unified/meta/usage-metering/neon?format=html');
+    assert.match(html.headers.get('content-type') ?? '', /^text\/html/);
+    const page = await html.text();
+    assert.match(page, /<h2 id="users">users<\/h2>/);
+    const { body } = await call('/unified/meta/usage-metering/neon');
+    const mapping: string = body.resources.find((r: { resource: string }) => r.resource === 'users').methods.find((m: { method: string }) => m.method === 'get').response_mapping;
+    assert.match(mapping, /["<>&]/, 'the mapping has characters HTML must escape');
+    const escaped = mapping.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    assert.ok(page.includes(`<pre><code>${escaped}</code></pre>`), 'the mapping is shown escaped');
+  });
+
+  test('unknown format, model or integration: 4xx envelopes naming what exists', async () => {
+    const badFormat = await call('/unified/meta/usage-metering/neon?format=pdf');
+    assert.equal(badFormat.status, 400);
+    assert.match(badFormat.body.message, /use one of json, md, html/);
+    const badModel = await call('/unified/meta/crm/neon');
+    assert.equal(badModel.status, 404);
+    assert.match(badModel.body.message, /known models: usage-metering/);
+    const badIntegration = await call('/unified/meta/usage-metering/nope');
+    assert.equal(badIntegration.status, 404);
+    assert.match(badIntegration.body.message, /known integrations: .*neon/);
+  });
+});
