@@ -27,13 +27,27 @@ export interface IntegratedAccount {
 
 export interface CreateIntegratedAccount {
   tenant_id: string;
-  /** The integration's name (Tessera) … */
+  /** The integration's name, e.g. 'neon' (Tessera). Truto takes `environment_integration_id` instead. */
   integration?: string;
-  /** … or its environment-integration id (Truto). */
-  environment_integration_id?: string;
+  /** Credentials and settings, e.g. `{ api_key }`; credentials come back redacted. */
   context: Record<string, unknown>;
   authentication_method?: string;
-  region?: string;
+  region?: 'wnam' | 'enam' | 'apac' | 'eu';
+  is_sandbox?: boolean;
+  unified_model_override?: Record<string, unknown>;
+  /** Deep-merged over the integration definition for this account, e.g. `{ base_url }`. */
+  integration_override?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface UpdateIntegratedAccount {
+  tenant_id?: string;
+  /** Merged shallowly into the stored context. */
+  context?: Record<string, unknown>;
+  unified_model_override?: Record<string, unknown>;
+  integration_override?: Record<string, unknown>;
+  is_blocked?: boolean;
+  region?: 'wnam' | 'enam' | 'apac' | 'eu';
   [key: string]: unknown;
 }
 
@@ -75,7 +89,7 @@ export class IntegratedAccountsApi extends AdminResource<IntegratedAccount> {
   }
 
   /** PATCH: `context` is merged shallowly by the server. */
-  update(id: string, body: Partial<IntegratedAccount> & Record<string, unknown>, request?: RequestOptions): Promise<IntegratedAccount> {
+  update(id: string, body: UpdateIntegratedAccount, request?: RequestOptions): Promise<IntegratedAccount> {
     return this.http.request<IntegratedAccount>('PATCH', `${this.path}/${seg(id)}`, { ...request, body });
   }
 

@@ -112,5 +112,6 @@ export function toEnvelope(status: number, statusText: string, body: unknown): E
   }
   const text = typeof body === 'string' ? body.trim().slice(0, 500) : '';
   const error = statusText || REASONS[status] || 'Error';
-  return { statusCode: status, error, message: text || error, ...(body !== undefined && body !== '' ? { raw_response: body } : {}) };
+  const empty = body === undefined || body === '' || (body !== null && typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
+  return { statusCode: status, error, message: text || error, ...(empty ? {} : { raw_response: body }) };
 }

@@ -18,7 +18,8 @@ export interface RetryOptions {
   maxAttempts?: number;
   /**
    * Budget for the whole call, from the first attempt (default 60 000 ms). A retry whose wait
-   * would end past it is not made: the last error is thrown at once instead.
+   * would end past it is not made: the last error is thrown at once instead; a retry that is made
+   * gets at most the time left as its timeout. (The first attempt has the full timeoutMs.)
    */
   maxElapsedMs?: number;
   /** First backoff when the server sends no `Retry-After` (default 500 ms, doubling, with jitter). */
@@ -140,7 +141,10 @@ export class HttpClient {
       throwIfAborted(req.signal);
       hooks.onRequest?.({ attempt, method, url, headers: { ...headers, authorization: 'Bearer ********' }, body: req.body });
       const attemptStarted = Date.now();
-      const ctl = linkedController(req.signal, timeoutMs);
+      // A retry gets no more time than the budget has left, so the whole call stays within maxElapsedMs.
+      const budgetLeft = retry.maxElapsedMs - (attemptStarted - started);
+      const attemptTimeoutMs = attempt === 1 ? timeoutMs : Math.max(1, timeoutMs > 0 ? Math.min(timeoutMs, budgetLeft) : budgetLeft);
+      const ctl = linkedController(req.signal, attemptTimeoutMs);
       let outcome: { res: Response; data: unknown } | { failure: Error; reason: 'timeout' | 'connection' };
       try {
         const res = await this.#fetch(url, { method, headers, body, signal: ctl.signal });
@@ -148,7 +152,7 @@ export class HttpClient {
       } catch (e) {
         if (req.signal?.aborted) throw req.signal.reason;
         outcome = ctl.timedOut()
-          ? { failure: new TesseraTimeoutError(timeoutMs, { method, url, cause: e }), reason: 'timeout' }
+          ? { failure: new TesseraTimeoutError(attemptTimeoutMs, { method, url, cause: e }), reason: 'timeout' }
           : { failure: new TesseraConnectionError(`Cannot reach ${this.baseUrl}: ${describe(e)}`, { method, url, cause: e }), reason: 'connection' };
       } finally {
         ctl.dispose();
@@ -162,7 +166,7 @@ export class HttpClient {
         hooks.onResponse?.({ attempt, method, url, status: res.status, statusText: res.statusText, headers: res.headers, durationMs: Date.now() - attemptStarted });
         if (res.ok) return data as T;
         const error = new TesseraError(toEnvelope(res.status, res.statusText, data), { method, url, statusText: res.statusText, headers: res.headers });
-        if (!isRetryableStatus(res.status, error, retry.statuses)) throw error;
+        if (!isRetryableStatus(res.status, error, retry.statuses, IDEMPOTENT.has(method) || Boolean(req.idempotencyKey))) throw error;
         failure = error;
         reason = res.status;
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
@@ -195,10 +199,14 @@ function resolveRetry(r: RetryOptions | false | undefined): Required<RetryOption
 /**
  * 503 from Tessera itself means "integrated account is blocked", which waiting does not cure; it
  * is retried only when it came from the upstream (remote flag) or carries Retry-After.
+ * 502 and 504 mean the upstream gave no clean answer, so a write may have happened there: a POST
+ * or PATCH is repeated after them only when it carries an Idempotency-Key. 408, 425, 429 and 503
+ * say the request was not processed, so they are retried for every method.
  */
-function isRetryableStatus(status: number, error: TesseraError, statuses: readonly number[]): boolean {
+function isRetryableStatus(status: number, error: TesseraError, statuses: readonly number[], repeatable: boolean): boolean {
   if (!statuses.includes(status)) return false;
   if (status === 503) return error.isRemote || error.headers.has('retry-after');
+  if ((status === 502 || status === 504) && !repeatable) return false;
   return true;
 }
 

@@ -43,6 +43,7 @@ export {
   type CreateIntegratedAccount,
   type IntegratedAccount,
   type Integration,
+  type UpdateIntegratedAccount,
 } from './admin-api.ts';
 export type * from './models.gen.ts';
 

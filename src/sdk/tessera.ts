@@ -36,7 +36,7 @@ export class Tessera {
     return this.http.baseUrl;
   }
 
-  /** Any other endpoint: `tessera.request('GET', '/environment')`. */
+  /** Any other endpoint, e.g. `tessera.request('GET', '/integrated-account/<id>/capabilities')`. */
   request<T = unknown>(method: string, path: string, options?: HttpRequest): Promise<T> {
     return this.http.request<T>(method, path, options);
   }

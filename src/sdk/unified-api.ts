@@ -130,7 +130,7 @@ export class UnifiedApi {
   update<M extends string, R extends string>(model: M, resource: R, id: string, body: unknown, query?: UnifiedQuery, request?: RequestOptions): Promise<RecordOf<M, R>>;
   update<M extends string, R extends string>(id: string, body: unknown, options: UnifiedTarget<M, R>, request?: RequestOptions): Promise<RecordOf<M, R>>;
   update(...args: unknown[]): Promise<unknown> {
-    const doc = isString(args[0]) && isString(args[1]) && isString(args[2]);
+    const doc = isDocForm(args, 'update');
     const id = (doc ? args[2] : args[0]) as string;
     const body = doc ? args[3] : args[1];
     const t = doc ? docTarget(args[0] as string, args[1] as string, args[4], args[5]) : fromOptions(args[2], args[3], 'update');
@@ -150,7 +150,7 @@ export class UnifiedApi {
   customMethod<T = unknown>(model: string, resource: string, method: string, body?: unknown, query?: UnifiedQuery, request?: RequestOptions): Promise<CustomResult<T>>;
   customMethod<T = unknown>(method: string, body: unknown, options: UnifiedTarget, request?: RequestOptions): Promise<CustomResult<T>>;
   customMethod(...args: unknown[]): Promise<unknown> {
-    const doc = isString(args[0]) && isString(args[1]) && isString(args[2]);
+    const doc = isDocForm(args, 'customMethod');
     const method = (doc ? args[2] : args[0]) as string;
     const body = doc ? args[3] : args[1];
     const t = doc ? docTarget(args[0] as string, args[1] as string, args[4], args[5]) : fromOptions(args[2], args[3], 'customMethod');
@@ -168,11 +168,22 @@ export class UnifiedApi {
 
   /** (id, options, request) or (model, resource, id, query, request). */
   #withId(args: unknown[], call: string): [string, Target] {
-    const doc = isString(args[0]) && isString(args[1]) && isString(args[2]);
+    const doc = isDocForm(args, call);
     const id = (doc ? args[2] : args[0]) as string;
     requireId(id, call);
     return [id, doc ? docTarget(args[0] as string, args[1] as string, args[3], args[4]) : fromOptions(args[1], args[2], call)];
   }
+}
+
+/**
+ * Three leading strings: the doc form (model, resource, id|method, …). Two leading strings and then
+ * undefined or null is the doc form with its id missing, reported as such rather than as a
+ * malformed options object.
+ */
+function isDocForm(args: unknown[], call: string): boolean {
+  if (!isString(args[0]) || !isString(args[1])) return false;
+  if (args[2] === undefined || args[2] === null) requireId(args[2], call, call === 'customMethod' || call === 'meta' ? 'method name' : 'id');
+  return isString(args[2]);
 }
 
 function requireId(id: unknown, call: string, what = 'id'): asserts id is string {
