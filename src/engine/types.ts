@@ -13,10 +13,19 @@ export interface Cache {
 export interface EngineServices {
   cache: Cache;
   logger: Logger;
-  /** Persist keys discovered by `update_context` steps. */
+  /** Persist keys discovered by `update_context` steps (top-level keys of `patch` replace the stored ones). */
   persistContext(accountId: string, patch: Record<string, unknown>): Promise<void>;
+  /** persistContext for a caller that already holds withAccountLock (the lock is not re-entrant). */
+  persistContextUnderLock(accountId: string, patch: Record<string, unknown>): Promise<void>;
   /** A provider rejected the credentials: the account needs re-authentication. */
   markNeedsReauth(accountId: string, message: string): Promise<void>;
+  /** The account as stored now (another request or process may have changed it since this one loaded it). */
+  loadAccount(accountId: string): Promise<IntegratedAccountRecord | undefined>;
+  /**
+   * Runs `fn` while holding the account's credentials lock: one holder at a time in this process
+   * and, on a shared database, across processes (docs/oauth2.md).
+   */
+  withAccountLock<T>(accountId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Everything one incoming request's upstream work shares. */

@@ -288,7 +288,7 @@ export class UnifiedEngine {
     return value;
   }
 
-  private async mapRecords(
+  private mapRecords(
     exec: Execution,
     config: CallConfig,
     call: UnifiedCall,
@@ -296,27 +296,17 @@ export class UnifiedEngine {
     sideLoad: Record<string, unknown>,
     info: UnifiedResource,
   ): Promise<MappedRecord[]> {
-    const label = `${exec.integration.name} ${call.model}/${call.resource} ${call.method}`;
-    const base = { query: call.query, rawQuery: call.rawQuery, context: exec.context, side_load: sideLoad, id: call.id, before: exec.before, headers: exec.lastMain?.response.headers ?? {} };
-    if (!config.response_mapping) {
-      return records.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: r }));
-    }
-    if (config.response_mapping_method === 'array') {
-      const mapped = await evaluate(config.response_mapping, { ...base, response: records, body: records, records }, { label: `${label} response_mapping` });
-      const list = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]) as unknown[];
-      const aligned = list.length === records.length;
-      return list.flatMap((m, i) => (isObject(m) ? [{ unified: withRemoteData(m, aligned ? records[i] : undefined), raw: aligned ? records[i] : m }] : []));
-    }
-    const out: MappedRecord[] = [];
-    for (const record of records) {
-      const scope = { ...base, record, response: record, body: record };
-      if (config.filter && !(await evaluate(config.filter, scope, { label: `${label} filter` }))) continue;
-      const mapped = await evaluate(config.response_mapping, scope, { label: `${label} response_mapping` });
-      if (!isObject(mapped)) continue;
-      out.push({ unified: withRemoteData(mapped, record), raw: record });
-    }
     void info;
-    return out;
+    return mapUpstreamRecords({
+      integrationName: exec.integration.name,
+      config,
+      call,
+      records,
+      sideLoad,
+      context: exec.context,
+      before: exec.before,
+      headers: exec.lastMain?.response.headers ?? {},
+    });
   }
 
   /** `truto_skip_api_call`: the mapping runs on an empty response, so static output still appears. */
@@ -331,6 +321,48 @@ export class UnifiedEngine {
     const list = kind === 'list' ? (Array.isArray(result) ? result : []) : [result];
     return list.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: null }));
   }
+}
+
+export interface MapRecordsInput {
+  integrationName: string;
+  config: CallConfig;
+  call: Pick<UnifiedCall, 'model' | 'resource' | 'method' | 'query' | 'rawQuery' | 'id'>;
+  /** Upstream records as extracted at the method's `response_path`. */
+  records: unknown[];
+  sideLoad: Record<string, unknown>;
+  context: Record<string, unknown>;
+  before: Record<string, unknown>;
+  /** Response headers of the main upstream call. */
+  headers: Record<string, string>;
+}
+
+/**
+ * Upstream records → unified records: `filter` and `response_mapping` (per record, or once over
+ * the array with `response_mapping_method: array`), `remote_data` attached. Exported so that
+ * `tessera unified test-mapping` runs a mapping offline with exactly the scope the engine gives it.
+ */
+export async function mapUpstreamRecords(input: MapRecordsInput): Promise<MappedRecord[]> {
+  const { config, call, records } = input;
+  const label = `${input.integrationName} ${call.model}/${call.resource} ${call.method}`;
+  const base = { query: call.query, rawQuery: call.rawQuery, context: input.context, side_load: input.sideLoad, id: call.id, before: input.before, headers: input.headers };
+  if (!config.response_mapping) {
+    return records.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: r }));
+  }
+  if (config.response_mapping_method === 'array') {
+    const mapped = await evaluate(config.response_mapping, { ...base, response: records, body: records, records }, { label: `${label} response_mapping` });
+    const list = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]) as unknown[];
+    const aligned = list.length === records.length;
+    return list.flatMap((m, i) => (isObject(m) ? [{ unified: withRemoteData(m, aligned ? records[i] : undefined), raw: aligned ? records[i] : m }] : []));
+  }
+  const out: MappedRecord[] = [];
+  for (const record of records) {
+    const scope = { ...base, record, response: record, body: record };
+    if (config.filter && !(await evaluate(config.filter, scope, { label: `${label} filter` }))) continue;
+    const mapped = await evaluate(config.response_mapping, scope, { label: `${label} response_mapping` });
+    if (!isObject(mapped)) continue;
+    out.push({ unified: withRemoteData(mapped, record), raw: record });
+  }
+  return out;
 }
 
 /** A mapping's `request_body_schema.required` fields must be present (truto_error_insight names them). */

@@ -14,6 +14,7 @@ import { rateLimit } from './rate-limit.ts';
 import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
 import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
 import { openapiRoutes } from './routes/openapi/openapi.ts';
+import { oauth2Routes } from './routes/oauth2/oauth2.ts';
 import { unifiedMetaRoutes } from './routes/unified/meta.ts';
 import type { HttpEnv } from './types.ts';
 
@@ -34,6 +35,7 @@ export function createHttpApp(services: AppServices) {
   app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
   // Public like /health; generated from the routes registered on this app when it is requested.
   app.route('/', openapiRoutes(() => app.routes));
+  app.route('/oauth2', oauth2Routes()); // before the token middleware: /callback is reached by a browser
 
   app.use('*', async (c, next) => {
     c.set('principal', await authenticate(services.store, c.req.header('authorization')));

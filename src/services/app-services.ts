@@ -2,6 +2,7 @@ import { createHash, hkdfSync } from 'node:crypto';
 import type { TesseraConfig } from '../config.ts';
 import { CursorCodec } from '../engine/cursor.ts';
 import { MemoryCache } from '../engine/memory-cache.ts';
+import { InProcessRefreshLock } from '../engine/oauth2/index.ts';
 import type { Cache, EngineServices } from '../engine/types.ts';
 import { UnifiedEngine } from '../engine/unified-engine.ts';
 import { loadCatalog, type Catalog } from '../integrations/catalog.ts';
@@ -47,17 +48,24 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   const cache = new MemoryCache();
   const rateLimiter: WindowCounter = config.redisUrl ? await new RedisWindowCounter(config.redisUrl).connect() : new MemoryWindowCounter();
   const cursors = new CursorCodec(cursorSecret);
+  const accountLocks = new InProcessRefreshLock();
+  const writeContext = async (accountId: string, patch: Record<string, unknown>) => {
+    const account = await store.getIntegratedAccount(accountId);
+    if (account) await store.updateIntegratedAccount(accountId, { context: { ...account.context, ...patch } });
+  };
   const engineServices: EngineServices = {
     cache,
     logger,
-    async persistContext(accountId, patch) {
-      const account = await store.getIntegratedAccount(accountId);
-      if (account) await store.updateIntegratedAccount(accountId, { context: { ...account.context, ...patch } });
-    },
+    // Under the account lock, so a step's write and a token refresh never undo each other.
+    persistContext: (accountId, patch) => engineServices.withAccountLock(accountId, () => writeContext(accountId, patch)),
+    persistContextUnderLock: (accountId, patch) => writeContext(accountId, patch),
     async markNeedsReauth(accountId, message) {
       await store.updateIntegratedAccount(accountId, { status: 'needs_reauth', last_error: message });
       logger.warn({ integrated_account_id: accountId }, 'Integrated account needs re-authentication');
     },
+    loadAccount: (accountId) => store.getIntegratedAccount(accountId),
+    // In-process first, so one process holds at most one database lock per account.
+    withAccountLock: (accountId, fn) => accountLocks.withLock(accountId, () => store.withLock(`tessera:account:${accountId}`, fn)),
   };
   const app: AppServices = {
     config,

@@ -4,6 +4,7 @@ import { errors } from '../errors/catalogue.ts';
 import { createExecution } from '../engine/create-execution.ts';
 import { checkExpression, ExpressionError } from '../engine/expressions/evaluate.ts';
 import { deepMergeReplacingArrays } from '../engine/merge-mapping.ts';
+import { checkOAuth2Context } from '../engine/oauth2/index.ts';
 import { runSteps } from '../engine/steps.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
@@ -100,6 +101,7 @@ export function effectiveIntegration(def: IntegrationDefinition, account: Integr
 
 /** Checks a context against the integration's credential fields: required, pattern, format. */
 export function validateCredentials(def: IntegrationDefinition, context: Record<string, unknown>) {
+  if (def.credentials.format === 'oauth2') return checkOAuth2Context(def, context);
   if (def.credentials.format !== 'api_key') return;
   const failures: { path: string; message: string }[] = [];
   for (const field of def.credentials.config.fields) {

@@ -42,6 +42,8 @@ export const PROTECTED_CONTEXT_KEYS = new Set([
   'access_token',
   'refresh_token',
   'access_token_secret',
+  // OpenID Connect token endpoints return one beside the access token.
+  'id_token',
   'api_key',
   'api_token',
   'token',

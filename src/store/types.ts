@@ -119,4 +119,11 @@ export interface Store {
 
   getIdempotency(key: string, now: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(record: IdempotencyRecord): Promise<void>;
+
+  /**
+   * Runs `fn` while holding the lock `name` across every process on this database (Postgres: a
+   * session advisory lock on a connection of its own). The embedded SQLite store serves one
+   * process, so there it just runs `fn`: callers pair it with an in-process lock.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }

@@ -1,7 +1,6 @@
 import { TesseraError, errors } from '../../errors/catalogue.ts';
 import type { UpstreamRequest } from '../../upstream/types.ts';
 import type { EngineServices, Execution } from '../types.ts';
-import { refreshLock } from './refresh-lock.ts';
 import { oauth2Credentials, resolveSettings, type OAuth2Settings } from './settings.ts';
 import { requestToken, TokenEndpointError, type TokenGrant } from './token-client.ts';
 import { fingerprint, isStale, mergeOAuth, readToken, type StoredToken } from './token-state.ts';
@@ -20,14 +19,9 @@ import { fingerprint, isStale, mergeOAuth, readToken, type StoredToken } from '.
  *   retry of that request.
  */
 
-/** Optional extension of EngineServices: re-read the stored context inside the lock (multi-process locks). */
-export type OAuth2EngineServices = EngineServices & {
-  loadContext?(accountId: string): Promise<Record<string, unknown> | undefined>;
-};
-
 interface Outcome {
-  /** Fingerprint of the token that was refreshed. */
-  from: string;
+  /** Fingerprints of the tokens this outcome replaced. */
+  from: string[];
   at: number;
   oauth?: Record<string, unknown>;
   error?: unknown;
@@ -38,28 +32,32 @@ const FAILURE_MEMORY_MS = 5_000;
 /** How long a successful refresh is remembered for requests still holding the replaced token. */
 const SUCCESS_MEMORY_MS = 10 * 60_000;
 
-/** The last refresh outcome per account, in this process. */
-const outcomes = new Map<string, Outcome>();
+/**
+ * The last refresh outcome per account, per running Tessera (keyed by its EngineServices, so two
+ * instances in one process share nothing but their database, like two processes).
+ */
+const outcomesByServices = new WeakMap<EngineServices, Map<string, Outcome>>();
 
-function remember(accountId: string, outcome: Outcome) {
+function outcomesOf(services: EngineServices): Map<string, Outcome> {
+  let map = outcomesByServices.get(services);
+  if (!map) outcomesByServices.set(services, (map = new Map()));
+  return map;
+}
+
+function remember(outcomes: Map<string, Outcome>, accountId: string, outcome: Outcome) {
   outcomes.set(accountId, outcome);
   if (outcomes.size > 1000) {
     for (const [id, o] of outcomes) if (outcome.at - o.at > SUCCESS_MEMORY_MS) outcomes.delete(id);
   }
 }
 
-function recall(accountId: string, from: string, settings: OAuth2Settings, now = Date.now()): Outcome | undefined {
+function recall(outcomes: Map<string, Outcome>, accountId: string, from: string, settings: OAuth2Settings, now = Date.now()): Outcome | undefined {
   const o = outcomes.get(accountId);
-  if (!o || o.from !== from) return undefined;
+  if (!o || !o.from.includes(from)) return undefined;
   if (o.error) return now - o.at <= FAILURE_MEMORY_MS ? o : undefined;
   if (now - o.at > SUCCESS_MEMORY_MS) return undefined;
   // An adopted token must itself be usable; otherwise refresh again, from it.
   return o.oauth && !isStale(readToken({ oauth: o.oauth }), settings.skewSeconds, undefined, now) ? o : undefined;
-}
-
-/** Forgets remembered outcomes (tests). */
-export function resetOAuth2State(): void {
-  outcomes.clear();
 }
 
 /** The grant that renews this token, or none (an authorization-code token without a refresh token). */
@@ -102,41 +100,48 @@ export async function ensureFreshToken(exec: Execution, options: { force?: boole
 async function renew(exec: Execution, settings: OAuth2Settings, token: StoredToken, grant: TokenGrant): Promise<void> {
   const accountId = exec.account.id;
   const from = fingerprint(token);
+  const outcomes = outcomesOf(exec.services);
   const adopt = (o: Outcome) => {
     if (o.error) throw o.error;
     setOAuth(exec, o.oauth!);
   };
-  const early = recall(accountId, from, settings);
+  const early = recall(outcomes, accountId, from, settings);
   if (early) return adopt(early);
 
-  await refreshLock().withLock(`oauth2:${accountId}`, async () => {
-    const queued = recall(accountId, from, settings);
+  await exec.services.withAccountLock(accountId, async () => {
+    const queued = recall(outcomes, accountId, from, settings);
     if (queued) return adopt(queued);
-    // Another process may have renewed it while we waited for a distributed lock.
-    const stored = await (exec.services as OAuth2EngineServices).loadContext?.(accountId);
-    if (stored) {
-      const storedToken = readToken(stored);
-      if (fingerprint(storedToken) !== from && storedToken.access_token && !isStale(storedToken, settings.skewSeconds)) {
-        return setOAuth(exec, stored.oauth as Record<string, unknown>);
-      }
+    // Another request or process may have renewed the token, or given up on it, while we waited.
+    const stored = await exec.services.loadAccount(accountId);
+    if (!stored) throw errors.notFound(`Integrated account ${accountId} not found`);
+    if (stored.status === 'needs_reauth' && exec.account.status !== 'needs_reauth') throw errors.needsReauth();
+    const storedToken = readToken(stored.context);
+    const storedFrom = fingerprint(storedToken);
+    if (storedFrom !== from && storedToken.access_token && !isStale(storedToken, settings.skewSeconds, stored.created_at)) {
+      return setOAuth(exec, stored.context.oauth as Record<string, unknown>);
     }
+    // Renew from the stored token when it is newer than ours (it may carry a rotated refresh token).
+    const newer = storedFrom !== from && (storedToken.refresh_token || settings.grantType === 'client_credentials');
+    const base = newer ? stored.context : exec.context;
+    const useGrant = newer ? (grantFor(storedToken, settings) ?? grant) : grant;
+    const replaced = newer ? [from, storedFrom] : [from];
 
     let oauth: Record<string, unknown>;
     try {
-      oauth = mergeOAuth(exec.context, await requestToken(settings, grant));
+      oauth = mergeOAuth(base, await requestToken(settings, useGrant));
     } catch (e) {
-      const error = await failure(exec, settings, grant, e);
-      remember(accountId, { from, at: Date.now(), error });
+      const error = await failure(exec, settings, useGrant, e);
+      remember(outcomes, accountId, { from: replaced, at: Date.now(), error });
       throw error;
     }
     // Remember first: a provider that rotates refresh tokens has already invalidated the old one,
     // so the new token must reach the other requests even if the store write fails.
-    remember(accountId, { from, at: Date.now(), oauth });
+    remember(outcomes, accountId, { from: replaced, at: Date.now(), oauth });
     setOAuth(exec, oauth);
     try {
-      await exec.services.persistContext(accountId, { oauth });
+      await exec.services.persistContextUnderLock(accountId, { oauth });
     } catch (e) {
-      exec.services.logger.error({ integrated_account_id: accountId, err: e }, 'Could not store the refreshed OAuth token');
+      exec.services.logger.error({ integrated_account_id: accountId, err: { message: (e as Error).message } }, 'Could not store the refreshed OAuth token');
     }
   });
 }
@@ -149,8 +154,8 @@ async function failure(exec: Execution, settings: OAuth2Settings, grant: TokenGr
   if (e.kind === 'rejected') {
     const fix =
       grant.grant_type === 'client_credentials'
-        ? 'Check the OAuth client id and secret, then update the integrated account credentials.'
-        : 'Reconnect the integrated account (or PATCH /integrated-account/{id}/credentials with a new token).';
+        ? 'Check the OAuth client id and secret, then PATCH them onto the integrated account context.'
+        : 'Reconnect it with POST /oauth2/authorize {integrated_account_id}, or PATCH a new context.oauth.token onto it.';
     const message = `${settings.label} refused to ${what} (${e.code}${detailOf(e.body)}). The integrated account needs re-authentication. ${fix}`;
     await exec.services.markNeedsReauth(exec.account.id, message);
     exec.services.logger.warn({ integrated_account_id: exec.account.id, status: e.status, error: e.code }, 'OAuth token renewal refused');

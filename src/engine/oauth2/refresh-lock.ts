@@ -1,7 +1,7 @@
 /**
- * The per-account lock token refreshes run under. The embedded default is in-process (one
- * promise chain per account); a deployment with several Tessera processes on one database
- * replaces it with a distributed lock (e.g. Redis `SET key NX PX`) through `setRefreshLock`.
+ * The in-process half of the per-account credentials lock (EngineServices.withAccountLock): one
+ * promise chain per key. Across processes the store adds a database lock inside it (Postgres
+ * advisory locks, src/store/sql/sql-store.ts); see docs/oauth2.md.
  */
 export interface RefreshLock {
   /** Runs `fn` while holding the lock named `key`; callers for the same key run one at a time. */
@@ -32,17 +32,4 @@ export class InProcessRefreshLock implements RefreshLock {
   get size(): number {
     return this.tails.size;
   }
-}
-
-let current: RefreshLock = new InProcessRefreshLock();
-
-export function refreshLock(): RefreshLock {
-  return current;
-}
-
-/** Installs another lock (a distributed one); returns the previous, so tests can restore it. */
-export function setRefreshLock(lock: RefreshLock): RefreshLock {
-  const previous = current;
-  current = lock;
-  return previous;
 }

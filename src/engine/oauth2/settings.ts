@@ -69,3 +69,21 @@ export function resolveSettings(integration: IntegrationDefinition, context: Rec
     retryOn401: c.retry_on_401 ?? true,
   };
 }
+
+/**
+ * What an oauth2 account must hold when it is created or its credentials change: an
+ * authorization-code account needs a token (from the connect flow, or imported as
+ * `context.oauth.token`); a client-credentials account fetches its own on first use.
+ */
+export function checkOAuth2Context(integration: IntegrationDefinition, context: Record<string, unknown>): void {
+  const creds = oauth2Credentials(integration);
+  if (!creds || creds.config.grant_type !== 'authorization_code') return;
+  const oauth = context.oauth as { token?: Record<string, unknown> } | undefined;
+  const token = oauth && typeof oauth === 'object' ? oauth.token : undefined;
+  const has = (k: string) => typeof token?.[k] === 'string' && token[k] !== '';
+  if (has('access_token') || has('refresh_token')) return;
+  throw errors.validation(
+    `${integration.label} uses OAuth: connect the account through POST /oauth2/authorize (docs/oauth2.md), or import a token as context.oauth.token = {access_token, refresh_token?, expires_in?}`,
+    [{ path: 'context.oauth.token.access_token', message: 'required (or context.oauth.token.refresh_token)' }],
+  );
+}

@@ -25,6 +25,8 @@ export class SqlStore implements Store {
     readonly dialect: 'sqlite' | 'postgres',
     private readonly box: SecretBox,
     private readonly isSecret?: KeyPredicate,
+    /** Postgres only: a small pool of its own, so lock holders never starve the queries they run. */
+    private readonly lockPool?: LockPool,
   ) {}
 
   async migrate(): Promise<void> {
@@ -38,6 +40,29 @@ export class SqlStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.lockPool?.end();
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.lockPool) return fn();
+    const client = await this.lockPool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+    try {
+      return await fn();
+    } finally {
+      try {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+        client.release();
+      } catch (e) {
+        // Destroying the connection ends its session, which releases the lock.
+        client.release(e as Error);
+      }
+    }
   }
 
   async createEnvironment(env: EnvironmentRecord) {
@@ -104,7 +129,10 @@ export class SqlStore implements Store {
     if (!current) return undefined;
     const next: IntegratedAccountRecord = { ...current, ...patch, updated_at: now() };
     const row = this.toRow(next);
-    const { id: _id, created_at: _c, ...changes } = row;
+    // Only the patched columns: a status change must not write back a context read a moment ago
+    // over one another request just stored (a refreshed OAuth token).
+    const changes: Partial<IntegratedAccountsTable> = { updated_at: row.updated_at };
+    for (const key of Object.keys(patch) as (keyof IntegratedAccountPatch)[]) if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = row[key];
     await this.db.updateTable('integrated_accounts').set(changes).where('id', '=', id).execute();
     return next;
   }
@@ -192,8 +220,18 @@ export async function openSqliteStore(file: string, box: SecretBox, isSecret?: K
   return new SqlStore(db, 'sqlite', box, isSecret);
 }
 
+/** The part of pg.Pool the advisory locks use. */
+interface LockPool {
+  connect(): Promise<{ query(text: string, values: unknown[]): Promise<unknown>; release(err?: Error | boolean): void }>;
+  end(): Promise<void>;
+}
+
+/** How long a lock request waits before failing (a holder runs one bounded OAuth token request). */
+export const LOCK_WAIT_MS = 30_000;
+
 export async function openPostgresStore(connectionString: string, box: SecretBox, isSecret?: KeyPredicate): Promise<SqlStore> {
   const { default: pg } = await import('pg');
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 10 }) }) });
-  return new SqlStore(db, 'postgres', box, isSecret);
+  const lockPool = new pg.Pool({ connectionString, max: 4, statement_timeout: LOCK_WAIT_MS });
+  return new SqlStore(db, 'postgres', box, isSecret, lockPool);
 }
