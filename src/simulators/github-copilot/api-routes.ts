@@ -4,7 +4,7 @@ import { DOCS, GithubApiError, MESSAGES } from './errors.ts';
 import { linkHeader, parsePaging } from './paging.ts';
 import { githubRoute, type GithubRequest, type GithubRouteDeps } from './route-kit.ts';
 import type { GithubOrg } from './seed-schema.ts';
-import { copilotOrganizationDetails, organizationFull, seatDetails, simpleUser } from './wire.ts';
+import { copilotOrganizationDetails, organizationFull, publicUser, seatDetails } from './wire.ts';
 
 /** Scopes GitHub accepts for the Copilot seat-management endpoints (usage-sources.md §7.2). */
 const COPILOT_SCOPES = ['manage_billing:copilot', 'read:org'];
@@ -40,7 +40,7 @@ function listSeats(req: GithubRequest, org: GithubOrg) {
 }
 
 export function mountApiRoutes(app: Hono<SimEnv>, deps: GithubRouteDeps): void {
-  githubRoute(app, deps, '/user', { docs: DOCS.authenticatedUser }, (req) => ({ body: simpleUser(req.caller.user, req.origin) }));
+  githubRoute(app, deps, '/user', { docs: DOCS.authenticatedUser }, (req) => ({ body: publicUser(req.caller.user, req.origin) }));
 
   githubRoute(app, deps, '/orgs/:org', { docs: DOCS.getOrg }, (req) => ({
     body: organizationFull(requireOrg(req, req.param('org'), DOCS.getOrg), req.origin),

@@ -39,6 +39,35 @@ export function simpleUser(user: GithubUser, origin: string): Record<string, unk
   };
 }
 
+/** The account dates `publicUser` reports. */
+export const USER_CREATED_AT = '2020-01-01T00:00:00Z';
+
+/**
+ * `GET /user` as GitHub's `public-user` (user_view_type "public"): simple-user plus the profile
+ * fields, every one present (null when the seed does not set it). Seeds carry no account dates,
+ * so `created_at`/`updated_at` are a fixed, plausible date.
+ */
+export function publicUser(user: GithubUser, origin: string): Record<string, unknown> {
+  const { name: _name, email: _email, ...simple } = simpleUser(user, origin);
+  return {
+    ...simple,
+    name: user.name ?? null,
+    company: null,
+    blog: '',
+    location: null,
+    email: user.email ?? null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: USER_CREATED_AT,
+    updated_at: USER_CREATED_AT,
+  };
+}
+
 export function teamObject(team: GithubTeam, org: GithubOrg, origin: string): Record<string, unknown> {
   const api = `${origin}/organizations/${org.id}/team/${team.id}`;
   return {
@@ -55,6 +84,9 @@ export function teamObject(team: GithubTeam, org: GithubOrg, origin: string): Re
     members_url: `${api}/members{/member}`,
     repositories_url: `${api}/repos`,
     parent: null,
+    // Required by the `team` schema since GitHub added enterprise-owned teams.
+    type: 'organization',
+    organization_id: org.id,
   };
 }
 
