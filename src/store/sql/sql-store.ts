@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
 import { openContext, sealContext, type KeyPredicate, type SecretBox } from '../secret-box.ts';
 import type {
   ApiTokenRecord,
@@ -30,7 +30,10 @@ export class SqlStore implements Store {
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    // Kysely looks for its migration tables in every schema it can see; name ours, or another
+    // schema's tables (another Tessera, a concurrent test run) would be taken for ours.
+    const migrationTableSchema = this.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
