@@ -4,7 +4,8 @@ import path from 'node:path';
 import { UsageError } from './errors.ts';
 
 /**
- * `~/.tessera/config.json` (mode 0600, directory 0700): named profiles of token + API URL.
+ * `~/.tessera/config.json` (mode 0600, directory 0700; `TESSERA_CONFIG_DIR` moves it): named
+ * profiles of token + API URL.
  *
  *   { "current_profile": "default",
  *     "profiles": { "default": { "token": "…", "api_url": "http://localhost:8080" } } }
@@ -26,7 +27,9 @@ export interface ConfigFile {
   profiles: Record<string, Profile>;
 }
 
+/** `$TESSERA_CONFIG_DIR/config.json` when set (tests, CI), else `~/.tessera/config.json`. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TESSERA_CONFIG_DIR) return path.join(env.TESSERA_CONFIG_DIR, 'config.json');
   return path.join(env.HOME || os.homedir(), '.tessera', 'config.json');
 }
 

@@ -5,13 +5,15 @@ import { cellText, columnsOf, flattenRecord, type Row } from './flatten.ts';
  * Columns are flattened (`organization.name`, `emails[0].email`), `remote_data` is left out, and
  * the most telling columns come first: id, then name-like, then status-like, then names of
  * nested objects, then other scalars, then dates, then the rest. Columns are added in that order
- * while they fit; cells that are too long end with "…". A single record prints as a
+ * while they fit (skipping one whose every cell repeats a column already shown); cells that are
+ * too long end with "…". A single record prints as a
  * field/value list instead.
  */
 
 const GAP = '  ';
 const MIN_WIDTH = 10;
 const ID_WIDTH = 36;
+const NAME_WIDTH = 20;
 const NAME_LIKE = ['name', 'title', 'label', 'display_name', 'full_name'];
 const STATUS_LIKE = ['email', 'status', 'state', 'type', 'kind', 'category', 'role', 'tenant_id'];
 const NESTED_NAME_LIKE = ['name', 'email', 'label', 'title'];
@@ -59,9 +61,13 @@ export function layoutColumns(rows: Row[], total: number): [string, number][] {
   const natural = new Map(columns.map((c) => [c.name, Math.max(width(c.name), ...rows.map((r) => width(cellText(r.get(c.name)).replace(/[\r\n\t]+/g, ' '))))]));
   const chosen: { name: string; min: number; natural: number }[] = [];
   let used = 0;
+  const sameAs = (a: string, b: string) => rows.every((r) => cellText(r.get(a)) === cellText(r.get(b)));
   for (const c of columns) {
+    // A column that repeats one already shown (a user's name that is their email) wastes the width.
+    if (chosen.some((k) => sameAs(k.name, c.name))) continue;
     const nat = natural.get(c.name)!;
-    const min = Math.min(nat, c.name === 'id' ? ID_WIDTH : MIN_WIDTH);
+    // Ids are never cut (people copy them), names get room to be recognisable, headers stay whole.
+    const min = Math.min(nat, c.name === 'id' ? ID_WIDTH : c.rank === 1 ? NAME_WIDTH : Math.max(MIN_WIDTH, width(c.name)));
     const extra = (chosen.length ? GAP.length : 0) + min;
     if (used + extra > total) continue;
     chosen.push({ name: c.name, min, natural: nat });

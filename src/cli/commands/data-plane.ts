@@ -21,7 +21,7 @@ export interface DataOptions {
 export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('-m, --method <method>', 'list, get, create, update, delete, or a custom method name', 'list')
-    .option('-a, --account <integrated_account_id>', 'the integrated account (sent as integrated_account_id)')
+    .option('-a, --account <id>', 'integrated account id (sent as integrated_account_id)')
     .option('-q, --query <k=v>', 'query parameters: k=v or k=v,k2=v2; repeatable; bracket keys allowed (remote_query[foo]=bar, truto_exclude_fields[]=roles)', collect)
     .option('-b, --body <json>', 'request body as JSON (create, update, custom methods)')
     .option('--stdin', 'read the JSON body from standard input')
@@ -62,7 +62,9 @@ export function registerDataPlane(program: Command): { unified: Command; proxy: 
   const unified = addDataOptions(
     program
       .command('unified')
-      .description('call the unified API: /unified/{model}/{resource}[/{id}]')
+      .description('call the unified API: /unified/{model}/{resource}[/{id}] (and test-mapping, locally)')
+      .enablePositionalOptions()
+      .helpCommand(false)
       .argument('<model>', 'unified model, e.g. usage-metering')
       .argument('<resource>', 'resource, e.g. users')
       .argument('[id]', 'record id (get, update, delete)'),
