@@ -4,6 +4,7 @@ import { REASON_PHRASES } from '../errors/catalogue.ts';
 import { RESPONSE_FORMATS } from '../http/query.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { JsonSchema, UnifiedModel } from '../models/index.ts';
+import { authorizeBody } from './oauth2-connect.ts';
 import { capabilitiesResponseSchema, CAPABILITY_TYPES, metaResponseSchema, orderMethods, STANDARD_METHODS } from './discovery.ts';
 import { createAccountBody, patchAccountBody } from './integrated-accounts.ts';
 
@@ -462,6 +463,35 @@ function operationSpecs(ctx: Context): Record<string, OperationSpec> {
       ],
       success: ok('A page of accounts', ref('schemas', 'IntegratedAccountList')),
       errors: ADMIN_ERRORS,
+    },
+    'post /oauth2/authorize': {
+      path: '/oauth2/authorize',
+      operationId: 'startOAuth2Authorization',
+      summary: 'Start connecting an authorization-code account',
+      description: 'Returns the provider URL to send the user to; the provider redirects back to /oauth2/callback. Pass integrated_account_id to reconnect an existing account (docs/oauth2.md).',
+      tags: ['Integrated accounts'],
+      requestBody: { required: true, content: jsonContent(fromZod(authorizeBody, 'input')) },
+      success: ok('Where to send the user', {
+        type: 'object',
+        required: ['authorize_url', 'state', 'redirect_uri', 'expires_at'],
+        properties: { authorize_url: { type: 'string' }, state: { type: 'string' }, redirect_uri: { type: 'string' }, expires_at: { type: 'string' } },
+      }),
+      errors: ADMIN_ERRORS,
+    },
+    'get /oauth2/callback': {
+      path: '/oauth2/callback',
+      operationId: 'completeOAuth2Authorization',
+      summary: "The provider's redirect: exchanges the code and creates or reconnects the account",
+      description: 'Called by the browser, without an API token: the sealed state is the credential. Redirects to return_url when one was given.',
+      tags: ['Integrated accounts'],
+      public: true,
+      parameters: [
+        { name: 'code', in: 'query', schema: { type: 'string' } },
+        { name: 'state', in: 'query', required: true, schema: { type: 'string' } },
+        { name: 'error', in: 'query', schema: { type: 'string' } },
+      ],
+      success: { ...ok('The connected account', ref('schemas', 'IntegratedAccount')), '302': { description: 'Redirect to return_url with integrated_account_id and status' } },
+      errors: [400, 500, 502],
     },
     'post /integrated-account': {
       path: '/integrated-account',
