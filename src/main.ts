@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { startHttpServer } from './http/server.ts';
@@ -42,16 +43,20 @@ async function main() {
   if (command === 'sandbox') {
     const sandbox = await prepareSandbox(services, apiUrl, { simulatorPort: process.env.TESSERA_SIMULATOR_PORT ? Number(process.env.TESSERA_SIMULATOR_PORT) : 0 });
     stopSandbox = sandbox.close;
+    const rows: [string, string][] = [
+      ['API token', sandbox.file.token],
+      ...Object.entries(sandbox.file.integrated_accounts).map(([name, id]): [string, string] => [`${name} account`, id]),
+      ['Simulators', sandbox.simulators.map((s) => s.baseUrl).join(', ')],
+      ['Written to', path.join(config.dataDir, 'sandbox.json')],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     process.stdout.write(
       [
         `Tessera sandbox listening on ${apiUrl}`,
-        `API token:            ${sandbox.file.token}`,
-        ...Object.entries(sandbox.file.integrated_accounts).map(([name, id]) => `${name} account:         ${id}`),
-        `Simulators:           ${sandbox.simulators.map((s) => s.baseUrl).join(', ')}`,
-        `Written to:           ${config.dataDir}/sandbox.json`,
+        ...rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
         '',
         'Try it:',
-        `  ${sandbox.exampleCurl ?? ''}`,
+        ...sandbox.exampleCurls.map((curl) => `  ${curl}`),
         '',
       ].join('\n'),
     );

@@ -23,7 +23,8 @@ export interface SandboxFile {
 export interface SandboxState {
   file: SandboxFile;
   simulators: RunningSimulator[];
-  exampleCurl?: string;
+  /** A ready-to-paste curl of a unified get per integration that has an example user. */
+  exampleCurls: string[];
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
 
   const simulators: RunningSimulator[] = [];
   const accounts: Record<string, string> = {};
-  let exampleCurl: string | undefined;
+  const exampleCurls: string[] = [];
   for (const def of services.catalog.integrations.values()) {
     const entry = def.sandbox && SIMULATORS[def.sandbox.simulator];
     if (!entry) continue;
@@ -66,8 +67,8 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
       accountId = created.id;
     }
     accounts[def.name] = accountId;
-    if (!exampleCurl && entry.exampleUserId) {
-      exampleCurl = `curl -s '${apiUrl}/unified/${def.category}/users/${entry.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`;
+    if (entry.exampleUserId) {
+      exampleCurls.push(`curl -s '${apiUrl}/unified/${def.category}/users/${entry.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`);
     }
   }
   const file: SandboxFile = { api_url: apiUrl, token, integrated_accounts: accounts };
@@ -76,7 +77,7 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
   return {
     file,
     simulators,
-    exampleCurl,
+    exampleCurls,
     close: async () => {
       await Promise.all(simulators.map((s) => s.close()));
     },
