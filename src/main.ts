@@ -58,6 +58,7 @@ async function main() {
         'Try it:',
         ...sandbox.exampleCurls.map((curl) => `  ${curl}`),
         '',
+        '',
       ].join('\n'),
     );
   } else {

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run sandbox` is `tsx src/main.ts sandbox`: run exactly that as a process, on a fresh data
+ * dir, use what it prints, stop it, and start it again on the same data dir.
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-sandbox-'));
+after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+interface Started {
+  child: ChildProcess;
+  stdout: string;
+}
+
+function startSandbox(): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'sandbox'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sandbox did not start in 30 s; stdout: ${stdout} stderr: ${stderr}`));
+    }, 30_000);
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      // The banner ends with one curl per simulated integration and a blank line.
+      if (/Try it:\n(  curl .*\n)+\n/.test(stdout)) {
+        clearTimeout(timer);
+        resolve({ child, stdout });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+interface SandboxFile {
+  api_url: string;
+  token: string;
+  integrated_accounts: Record<string, string>;
+}
+const readFile = () => JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox.json'), 'utf8')) as SandboxFile;
+
+let first: SandboxFile;
+
+test('starts on a fresh data dir, prints a working curl, writes sandbox.json', async () => {
+  const { child, stdout } = await startSandbox();
+  try {
+    first = readFile();
+    assert.match(first.token, /^tsk_/);
+    assert.ok(first.integrated_accounts.neon, 'a neon account');
+    assert.ok(stdout.includes(first.token), 'the token is printed');
+    assert.equal((fs.statSync(path.join(dataDir, 'sandbox.json')).mode & 0o777).toString(8), '600');
+
+    const curls = [...stdout.matchAll(/curl -s '([^']+)' -H 'Authorization: Bearer ([^']+)'/g)];
+    assert.equal(curls.length, Object.keys(first.integrated_accounts).length, 'one curl per integration');
+    for (const [, url, token] of curls) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const user = (await res.json()) as { id: string; name: string; organization?: { name?: string }; remote_data?: unknown };
+      assert.equal(res.status, 200, url);
+      assert.ok(url.includes(`/users/${user.id}?`), 'the printed user comes back');
+      assert.ok(user.name && user.organization?.name && user.remote_data, 'a full unified user');
+    }
+  } finally {
+    assert.equal(await stop(child), 0, 'stops cleanly on SIGTERM');
+  }
+});
+
+test('starting again on the same data dir reuses the token and the accounts', async () => {
+  const { child } = await startSandbox();
+  try {
+    const second = readFile();
+    assert.equal(second.token, first.token);
+    assert.deepEqual(second.integrated_accounts, first.integrated_accounts);
+    // The simulators came up on new ports; the accounts follow them.
+    const res = await fetch(`${second.api_url}/unified/usage-metering/users?integrated_account_id=${second.integrated_accounts.neon}&limit=1`, {
+      headers: { authorization: `Bearer ${second.token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { result: unknown[] }).result.length, 1);
+  } finally {
+    await stop(child);
+  }
+});
