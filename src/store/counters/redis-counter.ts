@@ -14,10 +14,19 @@ export class RedisWindowCounter implements WindowCounter {
   ) {
     // One retry, then fail: the rate-limit middleware lets requests through when Redis is down.
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    // Connection errors surface where they matter (connect, hit); ioredis would also print each
+    // reconnect attempt as an "unhandled error event".
+    this.redis.on('error', () => {});
   }
 
+  /** Fails, and stops reconnecting, when Redis is not reachable at start-up. */
   async connect(): Promise<this> {
-    await this.redis.connect();
+    try {
+      await this.redis.connect();
+    } catch (e) {
+      this.redis.disconnect();
+      throw new Error(`Cannot connect to Redis (TESSERA_REDIS_URL): ${(e as Error).message}`);
+    }
     return this;
   }
 
