@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { runSimulatorMain } from '../shared/run-main.ts';
 import { defaultGithubCopilotSeed } from './default-seed.ts';
 import { generateGithubCopilotSeed } from './generate-seed.ts';
 import { parseGithubCopilotSeed, type GithubCopilotSeed } from './seed-schema.ts';
@@ -50,7 +51,7 @@ function tokensToPrint(seed: GithubCopilotSeed): string[] {
     });
 }
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -109,24 +110,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: shutting down\n`);
-    sim.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`error while closing: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  return sim;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`github-copilot simulator: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runSimulatorMain('github-copilot simulator', main);

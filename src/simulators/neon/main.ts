@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { runSimulatorMain } from '../shared/run-main.ts';
 import { generateNeonSeed } from './generate-seed.ts';
 import { defaultNeonSeed } from './default-seed.ts';
 import { parseNeonSeed, type NeonSeed } from './seed-schema.ts';
@@ -49,7 +50,7 @@ function keysToPrint(seed: NeonSeed): string[] {
   return lines;
 }
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -102,24 +103,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: shutting down\n`);
-    sim.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`error while closing: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  return sim;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`simulator:neon: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runSimulatorMain('simulator:neon', main);
