@@ -5,8 +5,15 @@ import { shapeRecord } from '../engine/shape-records.ts';
 import { mapUpstreamRecords, type MappedRecord } from '../engine/unified-engine.ts';
 import { TesseraError as ServerError } from '../errors/catalogue.ts';
 import { parseUnifiedQuery, type UnifiedQuery } from '../http/query.ts';
-import { loadCatalog, type Catalog } from '../integrations/catalog.ts';
-import type { CallConfig, MappingConfig } from '../integrations/definition-schema.ts';
+import { checkExpressions, DefinitionError, loadCatalog, type Catalog } from '../integrations/catalog.ts';
+import {
+  describeIssues,
+  mappingConfigSchema,
+  mappingFileSchema,
+  type CallConfig,
+  type IntegrationDefinition,
+  type MappingConfig,
+} from '../integrations/definition-schema.ts';
 import { findUnifiedResource } from '../models/index.ts';
 import { stringifyQuery } from '../sdk/query.ts';
 import { CommandFailure, UsageError } from './errors.ts';
@@ -28,10 +35,13 @@ import { CommandFailure, UsageError } from './errors.ts';
  * the attempt's `match` on the records (`step` picks the attempt) and maps what it finds.
  */
 export interface MappingTestInput {
-  integration: string;
-  model: string;
-  resource: string;
+  /** Required with the bundled mapping; optional with `source` (then it only supplies response_path). */
+  integration?: string;
+  model?: string;
+  resource?: string;
   method: string;
+  /** Where the mapping comes from; default: the bundled catalog, by integration/model/resource. */
+  source?: MappingSource;
   /** The parsed input file. */
   input: unknown;
   /** -q pairs, already parsed. */
@@ -43,12 +53,21 @@ export interface MappingTestInput {
   catalog?: Catalog;
 }
 
+/**
+ * `file`: the parsed content of a --mapping-file, either a whole mapping file
+ * (`{integration, model, resource, methods: {…}}`) or one method's mapping config.
+ * `expression`: a response_mapping expression, used as the whole mapping.
+ */
+export type MappingSource = { kind: 'file'; data: unknown; label: string } | { kind: 'expression'; expression: string };
+
 export interface MappingTestResult {
   /** The unified records, shaped as the server would send them (truto_exclude_fields, …). */
   records: Record<string, unknown>[];
   /** list → an array is printed; anything else → one record. */
   kind: 'list' | 'single';
   mapping: CallConfig;
+  /** Where the mapping came from, for --show-mapping. */
+  origin: string;
   warnings: string[];
 }
 
@@ -115,18 +134,99 @@ export async function runMappingTest(t: MappingTestInput): Promise<MappingTestRe
   }
 }
 
+interface ResolvedMapping {
+  integration?: IntegrationDefinition;
+  integrationName: string;
+  model?: string;
+  resource?: string;
+  mapping: MappingConfig;
+  origin: string;
+}
+
+function bundledIntegration(catalog: Catalog, name: string): IntegrationDefinition {
+  const integration = catalog.getIntegration(name);
+  if (!integration) throw new UsageError(`no bundled integration "${name}"; bundled: ${[...catalog.integrations.keys()].join(', ')}`);
+  return integration;
+}
+
+function compiles(label: string, value: unknown, at: string[]): void {
+  try {
+    checkExpressions(label, value, at);
+  } catch (e) {
+    if (e instanceof DefinitionError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+const MAPPING_CONFIG_KEYS = new Set(Object.keys(mappingConfigSchema.shape));
+
+/** The mapping to run: from the catalog, from a --mapping-file, or a bare --mapping expression. */
+export function resolveMapping(t: MappingTestInput, catalog: Catalog): ResolvedMapping {
+  const optionalIntegration = () => (t.integration === undefined ? undefined : bundledIntegration(catalog, t.integration));
+  const source = t.source;
+  if (!source) {
+    if (!t.integration || !t.model || !t.resource) {
+      throw new UsageError('give the mapping: --model, --resource and --integration (a bundled mapping), or --mapping-file <file>, or --mapping <expression>');
+    }
+    const integration = bundledIntegration(catalog, t.integration);
+    const file = catalog.mappings.get(`${t.integration}/${t.model}/${t.resource}`);
+    if (!file) {
+      const known = catalog.mappingsFor(t.integration).map((m) => `${m.model}/${m.resource}`);
+      throw new UsageError(`${t.integration} has no mapping for ${t.model}/${t.resource}${known.length ? `; it maps ${known.join(', ')}` : ''}`);
+    }
+    const config = file.methods[t.method];
+    if (!config) throw new UsageError(`${t.integration} maps no method "${t.method}" for ${t.model}/${t.resource}; mapped methods: ${Object.keys(file.methods).join(', ')}`);
+    return { integration, integrationName: integration.name, model: t.model, resource: t.resource, mapping: config, origin: `bundled ${t.integration}/${t.model}/${t.resource} ${t.method}` };
+  }
+
+  if (source.kind === 'expression') {
+    if (!source.expression.trim()) throw new UsageError('--mapping is empty; give a response_mapping JSONata expression');
+    compiles('--mapping', { response_mapping: source.expression }, []);
+    const integration = optionalIntegration();
+    return { integration, integrationName: integration?.name ?? 'mapping', model: t.model, resource: t.resource, mapping: { response_mapping: source.expression }, origin: '--mapping' };
+  }
+
+  const data = source.data;
+  if (!isObject(data)) throw new UsageError(`${source.label}: expected a mapping file ({integration, model, resource, methods}) or a mapping config (an object with response_mapping, …)`);
+  if ('methods' in data) {
+    const parsed = mappingFileSchema.safeParse(data);
+    if (!parsed.success) throw new UsageError(describeIssues(source.label, parsed.error));
+    const file = parsed.data;
+    compiles(source.label, file.methods, ['methods']);
+    const clash = (flag: string, given: string | undefined, inFile: string) => {
+      if (given !== undefined && given !== inFile) throw new UsageError(`${flag} ${given} does not match the mapping file's ${flag.slice(2)}: ${inFile}`);
+    };
+    clash('--integration', t.integration, file.integration);
+    clash('--model', t.model, file.model);
+    clash('--resource', t.resource, file.resource);
+    const config = file.methods[t.method];
+    if (!config) throw new UsageError(`${source.label} maps no method "${t.method}"; its methods: ${Object.keys(file.methods).join(', ') || '(none)'}`);
+    return {
+      integration: catalog.getIntegration(file.integration),
+      integrationName: file.integration,
+      model: file.model,
+      resource: file.resource,
+      mapping: config,
+      origin: `${source.label} (methods.${t.method})`,
+    };
+  }
+  const unknown = Object.keys(data).filter((k) => !MAPPING_CONFIG_KEYS.has(k) && !k.startsWith('x-'));
+  if (unknown.length) throw new UsageError(`${source.label}: not mapping config keys: ${unknown.join(', ')} (a whole mapping file has integration, model, resource and methods)`);
+  const parsed = mappingConfigSchema.safeParse(data);
+  if (!parsed.success) throw new UsageError(describeIssues(source.label, parsed.error));
+  compiles(source.label, parsed.data, []);
+  const integration = optionalIntegration();
+  return { integration, integrationName: integration?.name ?? 'mapping', model: t.model, resource: t.resource, mapping: parsed.data, origin: source.label };
+}
+
 async function run(t: MappingTestInput): Promise<MappingTestResult> {
   const catalog = t.catalog ?? loadCatalog();
-  const integration = catalog.getIntegration(t.integration);
-  if (!integration) throw new UsageError(`no bundled integration "${t.integration}"; bundled: ${[...catalog.integrations.keys()].join(', ')}`);
-  const file = catalog.mappings.get(`${t.integration}/${t.model}/${t.resource}`);
-  if (!file) {
-    const known = catalog.mappingsFor(t.integration).map((m) => `${m.model}/${m.resource}`);
-    throw new UsageError(`${t.integration} has no mapping for ${t.model}/${t.resource}${known.length ? `; it maps ${known.join(', ')}` : ''}`);
-  }
-  // The engine always receives the merged layers; offline there is only the bundled one.
-  const mapping = mergeMappingLayers([file.methods[t.method]]) as MappingConfig | undefined;
-  if (!mapping) throw new UsageError(`${t.integration} maps no method "${t.method}" for ${t.model}/${t.resource}; mapped methods: ${Object.keys(file.methods).join(', ')}`);
+  const resolved = resolveMapping(t, catalog);
+  const { integration } = resolved;
+  const model = resolved.model ?? '(model)';
+  const resource = resolved.resource ?? '(resource)';
+  // The engine always receives the merged layers; offline there is only this one.
+  const mapping = mergeMappingLayers([resolved.mapping]) as MappingConfig;
 
   const rec = readRecording(t.input);
   const q = parseQuery({ ...rec.query, ...t.query });
@@ -134,14 +234,24 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
   const id = t.id ?? rec.id;
   const step = t.step ?? 0;
   const warnings: string[] = [];
-  const call = { model: t.model, resource: t.resource, method: t.method, query: q.query, rawQuery: q.rawQuery, id };
+  const call = { model, resource, method: t.method, query: q.query, rawQuery: q.rawQuery, id };
 
+  /** The called method's response_path, when the integration and resource are known. */
+  const responsePath = (config: CallConfig, defaultMethod: string): string | undefined => {
+    if (!config.resource) return undefined;
+    if (!integration) {
+      warnings.push(`${resolved.integrationName} is not a bundled integration: the response_path of ${config.resource} is not applied to the input`);
+      return undefined;
+    }
+    return integration.resources[config.resource]?.[config.method ?? defaultMethod]?.response_path;
+  };
   /** The records at the called method's response_path, as callResource extracts them. */
   const extract = (config: CallConfig, defaultMethod: string): unknown[] => {
     if (Array.isArray(rec.response)) return rec.response;
-    const resource = config.resource;
-    const def = resource ? integration.resources[resource]?.[config.method ?? defaultMethod] : undefined;
-    return asRecords(getPath(rec.response, def?.response_path));
+    if (!config.resource && isObject(rec.response)) {
+      warnings.push('the mapping names no resource, so no response_path applies: the input body is mapped as one record (give the records as a JSON array to map each)');
+    }
+    return asRecords(getPath(rec.response, responsePath(config, defaultMethod)));
   };
 
   let config: MappingConfig;
@@ -150,12 +260,12 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
   if (t.method === 'list') {
     kind = 'list';
     const phases = mapping.phases?.length ? mapping.phases : [mapping];
-    if (step >= phases.length) throw new UsageError(`--step ${step}: ${t.model}/${t.resource} list has ${phases.length} phase(s) (0…${phases.length - 1})`);
+    if (step >= phases.length) throw new UsageError(`--step ${step}: ${model}/${resource} list has ${phases.length} phase(s) (0…${phases.length - 1})`);
     config = { ...mapping, ...phases[step], side_load: mapping.side_load } as MappingConfig;
     upstream = extract(config, 'list');
     if (phases.length > 1) warnings.push(`mapping phase ${step} of ${phases.length} (${config.resource}.${config.method ?? 'list'}); pick another with --step`);
   } else if (t.method === 'get' && mapping.lookup?.length) {
-    if (id === undefined) throw new UsageError(`the get mapping of ${t.model}/${t.resource} finds the record by id in a list: pass --id <id>`);
+    if (id === undefined) throw new UsageError(`the get mapping of ${model}/${resource} finds the record by id in a list: pass --id <id>`);
     if (step >= mapping.lookup.length) throw new UsageError(`--step ${step}: the get mapping has ${mapping.lookup.length} lookup attempt(s) (0…${mapping.lookup.length - 1})`);
     const attempt = mapping.lookup[step];
     const records = extract({ ...attempt, resource: attempt.resource ?? mapping.resource }, 'list');
@@ -163,16 +273,15 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
     const found = await evaluate(
       attempt.match,
       { records, id, query: q.query, context, previous: rec.previous },
-      { label: `${t.model}/${t.resource} lookup ${step} match` },
+      { label: `${model}/${resource} lookup ${step} match` },
     );
     if (found === undefined || found === null) throw new CommandFailure(`lookup ${step} (${attempt.resource ?? mapping.resource}) matched no record with id ${id} among ${records.length} recorded`);
     config = { ...mapping, ...attempt } as MappingConfig;
     upstream = [found];
   } else {
     config = mapping;
-    const def = mapping.resource ? integration.resources[mapping.resource]?.[mapping.method ?? t.method] : undefined;
     // get, writes and custom methods map the body at response_path as one record.
-    upstream = [Array.isArray(rec.response) ? rec.response : getPath(rec.response, def?.response_path)];
+    upstream = [Array.isArray(rec.response) ? rec.response : getPath(rec.response, responsePath(mapping, t.method))];
     if (mapping.respond_with_get) warnings.push(`the server answers ${t.method} with a fresh get of the record; test that with --method get`);
   }
 
@@ -182,7 +291,7 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
   }
 
   const mapped: MappedRecord[] = await mapUpstreamRecords({
-    integrationName: integration.name,
+    integrationName: resolved.integrationName,
     config,
     call,
     records: upstream,
@@ -191,7 +300,7 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
     before: rec.before,
     headers: rec.headers,
   });
-  const info = findUnifiedResource(t.model, t.resource);
+  const info = resolved.model && resolved.resource ? findUnifiedResource(resolved.model, resolved.resource) : undefined;
   const shaped = mapped.map((r) =>
     shapeRecord(r.unified, {
       normalized: q.format === 'normalized' ? info?.schema : undefined,
@@ -200,5 +309,5 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
     }),
   );
   if (kind === 'single' && !shaped.length) throw new CommandFailure(`the mapping produced no record (response_mapping gave no object${config.filter ? ', or filter dropped it' : ''})`);
-  return { records: shaped, kind, mapping: config, warnings };
+  return { records: shaped, kind, mapping: config, origin: resolved.origin, warnings };
 }

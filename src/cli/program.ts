@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { SDK_VERSION, TesseraConnectionError, TesseraError } from '../sdk/index.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAuth } from './commands/auth.ts';
+import { registerCapabilities } from './commands/capabilities.ts';
+import { registerCustom } from './commands/custom.ts';
 import { registerDataPlane } from './commands/data-plane.ts';
 import { registerExport } from './commands/export.ts';
 import { registerLocal } from './commands/local.ts';
@@ -36,13 +38,17 @@ Examples:
   tessera unified usage-metering users -a <integrated_account_id>
   tessera unified usage-metering users <id> -m get -a <integrated_account_id> -o json
   tessera export usage-metering/users -a <integrated_account_id> -o ndjson --out users.ndjson
+  tessera custom /users/me -a <integrated_account_id>
+  tessera capabilities neon --type unified
 
 Exit codes: 0 success, 1 API error (message on stderr), 2 usage error.
 Docs: docs/cli.md`,
     );
 
   const { unified } = registerDataPlane(program);
+  registerCustom(program);
   registerExport(program);
+  registerCapabilities(program);
   registerAdmin(program);
   registerAuth(program);
   registerLocal(program, unified);

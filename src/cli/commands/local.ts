@@ -38,9 +38,11 @@ interface EvalOptions extends InputOptions {
 }
 
 interface TestMappingOptions extends InputOptions {
-  model: string;
-  resource: string;
-  integration: string;
+  model?: string;
+  resource?: string;
+  integration?: string;
+  mappingFile?: string;
+  mapping?: string;
   method: string;
   query?: string[];
   context?: string;
@@ -100,11 +102,13 @@ Examples:
 
   unified
     .command('test-mapping')
-    .description("run a bundled mapping's response_mapping locally on a recorded upstream response (no server, no provider call)")
+    .description("run a mapping's response_mapping locally on a recorded upstream response (no server, no provider call)")
     .configureHelp({ showGlobalOptions: false })
-    .requiredOption('--model <model>', 'unified model, e.g. usage-metering')
-    .requiredOption('--resource <resource>', 'unified resource, e.g. users')
-    .requiredOption('--integration <name>', 'integration, e.g. neon')
+    .option('--model <model>', 'unified model of the bundled mapping, e.g. usage-metering')
+    .option('--resource <resource>', 'unified resource of the bundled mapping, e.g. users')
+    .option('--integration <name>', 'integration of the bundled mapping, e.g. neon (with --mapping/--mapping-file: only for response_path)')
+    .option('--mapping-file <file>', 'run this mapping instead of a bundled one: a YAML or JSON mapping file (integration, model, resource, methods) or one method\'s mapping config')
+    .option('--mapping <expr>', 'run this response_mapping JSONata expression (per record) instead of a bundled mapping')
     .option('-m, --method <method>', 'list, get, create, update, delete or a custom method', 'list')
     .option('--input <file>', 'the recorded response (the provider body, or {"response": …, "context": …, "side_load": …})')
     .option('--stdin', 'read the recorded response from standard input')
@@ -113,7 +117,7 @@ Examples:
     .option('--side-load <json>', 'side-load results by name, as a JSON object (or @file)')
     .option('--id <id>', 'the record id (get, update, delete; a get with lookup matches it)')
     .option('--step <n>', 'which list phase, or which get lookup attempt, the response belongs to', '0')
-    .option('--show-mapping', 'print the mapping that ran to stderr')
+    .option('--show-mapping', 'print the mapping that ran (as YAML) to stderr before the result')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('json'))
     .addHelpText(
       'after',
@@ -121,9 +125,13 @@ Examples:
 The input is the provider's response body as recorded, or a recording object:
   {"response": <body>, "context": {…}, "side_load": {"organization": {…}}, "query": {…}, "id": "…"}
 The method's response_path is applied to the body; the output is what the server would return.
+The mapping is the bundled one (--model, --resource, --integration), a file (--mapping-file), or
+a bare response_mapping expression (--mapping; give the records as a JSON array).
 
 Examples:
   tessera unified test-mapping --model usage-metering --resource users --integration neon --input members.json
+  tessera unified test-mapping --mapping-file my-users.yaml --input members.json --show-mapping
+  jq '.members' members.json | tessera unified test-mapping --mapping '{"id": record.member.id, "email": record.user.email}' --stdin
   tessera unified test-mapping --model usage-metering --resource users --integration neon -m get \\
       --id <member id> --input members.json --side-load '{"organization":{"name":"Acme"}}'`,
     )
@@ -132,9 +140,12 @@ Examples:
       const format = checkFormat(opts.output);
       if (opts.input === undefined && !opts.stdin) throw new UsageError('give the recorded response with --input <file> or --stdin');
       if (!/^\d+$/.test(opts.step ?? '0')) throw new UsageError(`--step must be a whole number, got "${opts.step}"`);
+      if (opts.mapping !== undefined && opts.mappingFile !== undefined) throw new UsageError('give the mapping with --mapping or --mapping-file, not both');
+      const source = await mappingSource(opts);
       const input = await readInput(opts);
       const { runMappingTest } = await import('../mapping-test.ts');
       const result = await runMappingTest({
+        source,
         integration: opts.integration,
         model: opts.model,
         resource: opts.resource,
@@ -149,11 +160,27 @@ Examples:
       for (const warning of result.warnings) stderr(`note: ${warning}`);
       if (opts.showMapping) {
         const { default: YAML } = await import('yaml');
-        stderr(YAML.stringify(result.mapping).trimEnd());
+        stderr(`# mapping: ${result.origin}\n${YAML.stringify(result.mapping, { lineWidth: 0 }).trimEnd()}`);
       }
       if (result.kind === 'list') printList(result.records, null, format);
       else await printValue(result.records[0], format);
     });
+}
+
+/** --mapping-file (YAML or JSON, parsed) or --mapping; undefined means the bundled mapping. */
+async function mappingSource(opts: TestMappingOptions) {
+  if (opts.mapping !== undefined) return { kind: 'expression' as const, expression: opts.mapping };
+  if (opts.mappingFile === undefined) return undefined;
+  const text = readFileArg(opts.mappingFile, '--mapping-file');
+  if (!text.trim()) throw new UsageError(`--mapping-file ${opts.mappingFile} is empty`);
+  const { default: YAML } = await import('yaml');
+  let data: unknown;
+  try {
+    data = YAML.parse(text, { merge: true, maxAliasCount: -1 });
+  } catch (e) {
+    throw new UsageError(`--mapping-file ${opts.mappingFile}: not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  return { kind: 'file' as const, data, label: opts.mappingFile };
 }
 
 /**
