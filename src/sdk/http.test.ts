@@ -126,7 +126,8 @@ describe('retries', () => {
     const started = Date.now();
     await assert.rejects(tessera.unifiedApi.get('u1', target), TesseraError);
     const took = Date.now() - started;
-    assert.ok(took <= 1_200, `stayed within the budget (${took} ms)`);
+    // 100 attempts would take 40 s; the margin over the 1 s budget absorbs a loaded machine.
+    assert.ok(took <= 2_500, `stayed within the budget (${took} ms)`);
     assert.ok(s.seen.length >= 2 && s.seen.length <= 3, `attempts: ${s.seen.length}`);
   });
 
