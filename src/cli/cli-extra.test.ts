@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,41 +8,24 @@ import YAML from 'yaml';
 import { DEFAULT_NEON_ORG_ID } from '../simulators/neon/index.ts';
 import { SIMULATORS } from '../simulators/registry.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
+import { runCli, type CliRun } from '../../test/helpers/cli.ts';
 
 /**
  * `tessera custom`, `tessera capabilities` and the --mapping-file / --mapping / --show-mapping
  * forms of `tessera unified test-mapping`, run as `node bin/tessera.js …` in a subprocess against
  * one real server and the Neon simulator.
  */
-const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 const NEON_MAPPING_FILE = fileURLToPath(new URL('../integrations/catalog/neon/mappings/usage-metering.users.yaml', import.meta.url));
 const NEON_KEY = SIMULATORS.neon.sandboxContext.api_key as string;
 const ORG = DEFAULT_NEON_ORG_ID;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let stack: TestStack;
 let neon: string;
 let tmp: string;
 
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TESSERA_') && !k.startsWith('NODE_TEST')) env[k] = v;
-  return { ...env, TESSERA_CONFIG_DIR: path.join(tmp, 'config'), NO_COLOR: '1' };
-}
-
-function cli(args: string[], options: { stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: cliEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    child.stdin!.end(options.stdin ?? '');
-  });
+function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliRun> {
+  return runCli(args, { configDir: path.join(tmp, 'config'), ...options });
 }
 
 const auth = () => ['--api-url', stack.apiUrl, '--token', stack.token];

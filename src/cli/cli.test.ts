@@ -1,31 +1,24 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import YAML from 'yaml';
 import { SIMULATORS } from '../simulators/registry.ts';
 import { buildProgram } from './program.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
+import { runCli, type CliRun } from '../../test/helpers/cli.ts';
 
 /**
  * The `tessera` CLI as people run it: `node bin/tessera.js …` in a subprocess, against a real
  * server and the Neon simulator. One stack for the whole file.
  */
-const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 const NEON_USER = SIMULATORS.neon.exampleUserId!;
 const NEON_KEY = SIMULATORS.neon.sandboxContext.api_key as string;
 const NEON_ORG = SIMULATORS.neon.sandboxContext.org_id as string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let stack: TestStack;
 let neon: string;
@@ -41,22 +34,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A clean environment: no TESSERA_* from the caller, config in a temp dir. */
-function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TESSERA_') && !k.startsWith('NODE_TEST')) env[k] = v;
-  return { ...env, TESSERA_CONFIG_DIR: path.join(tmp, 'default-config'), NO_COLOR: '1', ...extra };
-}
-
-function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: cliEnv(options.env), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    if (options.stdin !== undefined) child.stdin!.end(options.stdin);
-    else child.stdin!.end();
-  });
+function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliRun> {
+  return runCli(args, { configDir: path.join(tmp, 'default-config'), ...options });
 }
 
 /** The server's flags for data-plane calls. */
