@@ -1,8 +1,7 @@
-import { evaluate } from '../engine/expressions/evaluate.ts';
 import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import { getPath } from '../engine/pagination.ts';
 import { shapeRecord } from '../engine/shape-records.ts';
-import { mapUpstreamRecords, type MappedRecord } from '../engine/unified-engine.ts';
+import { mapUpstreamRecords, matchLookup, type MappedRecord } from '../engine/unified-engine.ts';
 import { TesseraError as ServerError } from '../errors/catalogue.ts';
 import { parseUnifiedQuery, type UnifiedQuery } from '../http/query.ts';
 import { checkExpressions, DefinitionError, loadCatalog, type Catalog } from '../integrations/catalog.ts';
@@ -269,12 +268,7 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
     if (step >= mapping.lookup.length) throw new UsageError(`--step ${step}: the get mapping has ${mapping.lookup.length} lookup attempt(s) (0…${mapping.lookup.length - 1})`);
     const attempt = mapping.lookup[step];
     const records = extract({ ...attempt, resource: attempt.resource ?? mapping.resource }, 'list');
-    // The scope unified-engine.ts findRecord gives `match`.
-    const found = await evaluate(
-      attempt.match,
-      { records, id, query: q.query, context, previous: rec.previous },
-      { label: `${model}/${resource} lookup ${step} match` },
-    );
+    const found = await matchLookup(attempt.match, { records, id, query: q.query, context, previous: rec.previous }, `${model}/${resource} lookup ${step} match`);
     if (found === undefined || found === null) throw new CommandFailure(`lookup ${step} (${attempt.resource ?? mapping.resource}) matched no record with id ${id} among ${records.length} recorded`);
     config = { ...mapping, ...attempt } as MappingConfig;
     upstream = [found];

@@ -249,7 +249,7 @@ export class UnifiedEngine {
         {
           limits: { maxPages: this.limits.maxPages, maxRecords: Number.POSITIVE_INFINITY },
           onPage: async (page: ResourceCallResult) => {
-            found = await evaluate(attempt.match, { records: page.records, id: call.id, query: call.query, context: exec.context, previous }, { label: `${call.model}/${call.resource} lookup ${index} match` });
+            found = await matchLookup(attempt.match, { records: page.records, id: call.id, query: call.query, context: exec.context, previous }, `${call.model}/${call.resource} lookup ${index} match`);
             if (found !== undefined && found !== null) return true;
             previous.push(...page.records);
             return false;
@@ -321,6 +321,23 @@ export class UnifiedEngine {
     const list = kind === 'list' ? (Array.isArray(result) ? result : []) : [result];
     return list.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: null }));
   }
+}
+
+/** What a lookup's `match` expression sees: one page of records, the id sought, and the pages before it. */
+export interface LookupMatchScope {
+  records: unknown[];
+  id: string | undefined;
+  query: Record<string, unknown>;
+  context: Record<string, unknown>;
+  previous: unknown[];
+}
+
+/**
+ * The record a lookup attempt's `match` finds in one page, or undefined/null. Exported, like
+ * mapUpstreamRecords, so `tessera unified test-mapping` gives `match` the engine's own scope.
+ */
+export function matchLookup(expression: string, scope: LookupMatchScope, label: string): Promise<unknown> {
+  return evaluate(expression, { ...scope }, { label });
 }
 
 export interface MapRecordsInput {

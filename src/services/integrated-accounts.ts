@@ -93,7 +93,7 @@ export const patchAccountBody = z
   .strict();
 
 /** The integration as one account sees it: its `integration_override` deep-merged over the definition. */
-export function effectiveIntegration(def: IntegrationDefinition, account: IntegratedAccountRecord): IntegrationDefinition {
+export function effectiveIntegration(def: IntegrationDefinition, account: Pick<IntegratedAccountRecord, 'integration_override'>): IntegrationDefinition {
   const override = account.integration_override;
   if (!override || !Object.keys(override).length) return def;
   return deepMergeReplacingArrays(def, override) as IntegrationDefinition;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { deepMergeReplacingArrays } from '../engine/merge-mapping.ts';
 import {
   authorizationUrl,
   CONNECT_STATE_TTL_MS,
@@ -66,7 +65,7 @@ export async function startAuthorization(app: AppServices, environmentId: string
   } else {
     if (!input.integration) throw errors.missingBody(['integration']);
     if (!input.tenant_id) throw errors.missingBody(['tenant_id']);
-    integration = deepMergeReplacingArrays(app.accounts.integrationOf(input.integration), input.integration_override) as IntegrationDefinition;
+    integration = effectiveIntegration(app.accounts.integrationOf(input.integration), input);
     context = input.context;
   }
   requireCodeGrant(integration);
@@ -119,7 +118,7 @@ export async function completeAuthorization(app: AppServices, query: Record<stri
     const updated = await app.accounts.patch(state.environment_id, account.id, { context: { ...state.context, oauth } });
     return { account: updated, returnUrl: state.return_url };
   }
-  const integration = deepMergeReplacingArrays(app.accounts.integrationOf(state.integration), state.integration_override) as IntegrationDefinition;
+  const integration = effectiveIntegration(app.accounts.integrationOf(state.integration), state);
   const { oauth } = await exchangeAuthorizationCode(integration, exchange, state.context);
   const account = await app.accounts.create(
     state.environment_id,
