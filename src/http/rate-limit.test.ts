@@ -46,3 +46,17 @@ test('per API token: every authenticated route counts; over the limit is 429 eve
   const health = await fetch(`${stack.apiUrl}/health`);
   assert.equal(health.status, 200, 'unauthenticated health checks are not limited');
 });
+
+test('when the counters fail (Redis down), requests pass instead of failing', async () => {
+  // The token is over its limit by now (previous test): a working counter would answer 429.
+  const working = stack.services.rateLimiter;
+  stack.services.rateLimiter = { hit: () => Promise.reject(new Error('connection refused')), close: async () => {} };
+  try {
+    const res = await stack.api('/integration');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('ratelimit-limit'), null, 'no limit headers without a count');
+  } finally {
+    stack.services.rateLimiter = working;
+  }
+  assert.equal((await stack.api('/integration')).status, 429, 'the working counter still limits');
+});

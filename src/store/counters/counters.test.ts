@@ -37,3 +37,10 @@ test('redis counter: replicas share one window per key', { skip: redis ? false :
     await redis!.close();
   }
 });
+
+test('redis counter: an unreachable Redis fails at start-up with a message, and stops trying', async () => {
+  const started = Date.now();
+  await assert.rejects(new RedisWindowCounter('redis://127.0.0.1:1').connect(), /^Error: Cannot connect to Redis \(TESSERA_REDIS_URL\)/);
+  assert.ok(Date.now() - started < 5_000, 'fails instead of retrying forever');
+  // A reconnect loop would keep this test process alive; node:test would then never finish the file.
+});
