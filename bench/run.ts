@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { mapUpstreamRecords } from '../src/engine/unified-engine.ts';
-import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/simulators/neon/index.ts';
+import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/providers/neon/simulator/index.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);

@@ -37,7 +37,7 @@ export interface TesseraConfig {
   logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
   upstream: { timeoutMs: number; maxRetries: number; maxRetryWaitSeconds: number; retryBaseMs: number };
   rateLimits: { perToken: number; perAccount: number; windowSeconds: number };
-  /** The safety cap of `truto_ignore_limit` and `stream` (truto-contract.md §5.4). */
+  /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
 }
 

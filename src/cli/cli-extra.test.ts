@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { DEFAULT_NEON_ORG_ID } from '../simulators/neon/index.ts';
-import { SIMULATORS } from '../simulators/registry.ts';
+import { DEFAULT_NEON_ORG_ID } from '../providers/neon/simulator/index.ts';
+import { simulator as neonSimulator } from '../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
 import { runCli, type CliRun } from '../../test/helpers/cli.ts';
 
@@ -15,8 +15,8 @@ import { runCli, type CliRun } from '../../test/helpers/cli.ts';
  * forms of `tessera unified test-mapping`, run as `node bin/tessera.js …` in a subprocess against
  * one real server and the Neon simulator.
  */
-const NEON_MAPPING_FILE = fileURLToPath(new URL('../integrations/catalog/neon/mappings/usage-metering.users.yaml', import.meta.url));
-const NEON_KEY = SIMULATORS.neon.sandboxContext.api_key as string;
+const NEON_MAPPING_FILE = fileURLToPath(new URL('../providers/neon/mappings/usage-metering.users.yaml', import.meta.url));
+const NEON_KEY = neonSimulator.sandbox.context.api_key as string;
 const ORG = DEFAULT_NEON_ORG_ID;
 
 

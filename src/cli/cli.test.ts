@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Command } from 'commander';
 import YAML from 'yaml';
-import { SIMULATORS } from '../simulators/registry.ts';
+import { simulator as neonSimulator } from '../providers/neon/simulator/index.ts';
 import { buildProgram } from './program.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
 import { runCli, type CliRun } from '../../test/helpers/cli.ts';
@@ -15,9 +15,9 @@ import { runCli, type CliRun } from '../../test/helpers/cli.ts';
  * The `tessera` CLI as people run it: `node bin/tessera.js …` in a subprocess, against a real
  * server and the Neon simulator. One stack for the whole file.
  */
-const NEON_USER = SIMULATORS.neon.exampleUserId!;
-const NEON_KEY = SIMULATORS.neon.sandboxContext.api_key as string;
-const NEON_ORG = SIMULATORS.neon.sandboxContext.org_id as string;
+const NEON_USER = neonSimulator.sandbox.exampleUserId!;
+const NEON_KEY = neonSimulator.sandbox.context.api_key as string;
+const NEON_ORG = neonSimulator.sandbox.context.org_id as string;
 
 
 let stack: TestStack;

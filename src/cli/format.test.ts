@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import qs from 'qs';
-import { parseQueryString } from '../http/query.ts';
+import { parseQueryString } from '../query/unified-query.ts';
 import { stringifyQuery } from '../sdk/query.ts';
 import { toCsv } from './format.ts';
 import { parseQueryArgs, splitPairs } from './query-args.ts';

@@ -3,7 +3,7 @@ import { getPath } from '../engine/pagination.ts';
 import { shapeRecord } from '../engine/shape-records.ts';
 import { mapUpstreamRecords, matchLookup, type MappedRecord } from '../engine/unified-engine.ts';
 import { TesseraError as ServerError } from '../errors/catalogue.ts';
-import { parseUnifiedQuery, type UnifiedQuery } from '../http/query.ts';
+import { parseUnifiedQuery, type UnifiedQuery } from '../query/unified-query.ts';
 import { checkExpressions, DefinitionError, loadCatalog, type Catalog } from '../integrations/catalog.ts';
 import {
   describeIssues,

@@ -11,7 +11,7 @@ import { CommandFailure, EXIT_API, EXIT_OK, EXIT_USAGE, UsageError } from './err
 import { stderr } from './io.ts';
 
 /**
- * The `tessera` program (truto-contract.md §15): the same verbs, flags and output behaviour as
+ * The `tessera` program (docs/contract.md §15): the same verbs, flags and output behaviour as
  * Truto's `truto` CLI, against a Tessera server. Global flags (-p, --api-url, --token, -v) are
  * accepted before or after the verb.
  */

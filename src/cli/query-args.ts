@@ -2,7 +2,7 @@ import qs from 'qs';
 import { UsageError } from './errors.ts';
 
 /**
- * `-q` values (truto-contract.md §15): each is one or more `k=v` pairs separated by commas, and
+ * `-q` values (docs/contract.md §15): each is one or more `k=v` pairs separated by commas, and
  * `-q` repeats. A comma followed by text without `=` continues the previous value, so
  * `-q truto_exclude_fields=id,name,limit=5` is `truto_exclude_fields=id,name` and `limit=5`;
  * `\,` is a literal comma. Keys may carry brackets (`remote_query[foo]=bar`,

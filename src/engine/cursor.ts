@@ -3,7 +3,7 @@ import { errors } from '../errors/catalogue.ts';
 
 /**
  * `next_cursor`: base64url of `{"v":1,"p":…}` plus an HMAC tag, so clients cannot forge upstream
- * parameters, and bound to one account, model and resource (truto-contract.md §7). It never
+ * parameters, and bound to one account, model and resource (docs/contract.md §7). It never
  * carries credentials: only upstream paging state.
  */
 export interface CursorScope {

@@ -20,7 +20,7 @@ export interface AllPagesResult {
 
 /**
  * Follows a resource's pagination to the end, or until `stop` says so, within a safety cap
- * (truto-contract.md §5.4). `onPage` sees each page as it arrives, for streaming and scans.
+ * (docs/contract.md §5.4). `onPage` sees each page as it arrives, for streaming and scans.
  */
 export async function fetchAllPages(
   exec: Execution,

@@ -1,7 +1,7 @@
 import type { MappingConfig } from '../integrations/definition-schema.ts';
 
 /**
- * base ← environment ← integrated account (truto-contract.md §12.3): objects deep-merge; arrays,
+ * base ← environment ← integrated account (docs/contract.md §12.3): objects deep-merge; arrays,
  * strings and every other value replace whole. `null` in a later layer removes the key.
  */
 export function deepMergeReplacingArrays(base: unknown, override: unknown): unknown {

@@ -5,7 +5,7 @@ import { evaluate } from './expressions/evaluate.ts';
 /**
  * Every upstream paging style reduced to one shape: `request(state)` says how to ask for a page,
  * `next(...)` returns the state of the following page or null. The state is plain JSON, so it
- * can travel inside Tessera's signed `next_cursor` (truto-contract.md §7, §11.4).
+ * can travel inside Tessera's signed `next_cursor` (docs/contract.md §7, §11.4).
  */
 export type PageState = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import replacePlaceholders from '@truto/replace-placeholders';
 import { errors } from '../errors/catalogue.ts';
 
 /**
- * `{{…}}` placeholders in definitions (truto-contract.md §11.5), via Truto's own library. Paths
+ * `{{…}}` placeholders in definitions (docs/contract.md §11.5), via Truto's own library. Paths
  * get each substituted value URL-encoded; a placeholder that resolves to nothing in a path is an
  * error that names it, never a request to a literal `{{context.org_id}}`.
  */

@@ -20,7 +20,7 @@ export interface ResourceCall {
   id?: string;
   /** The outbound query (already mapped): merged over the method's own `query`. */
   query?: Record<string, unknown>;
-  /** Added last, overriding mapped keys (truto-contract.md §5.7). */
+  /** Added last, overriding mapped keys (docs/contract.md §5.7). */
   remoteQuery?: Record<string, unknown>;
   body?: unknown;
   headers?: Record<string, string>;
@@ -51,7 +51,7 @@ export interface ResourceCallResult {
 
 export function findMethod(integration: IntegrationDefinition, resource: string, method: string): ResourceMethodDefinition {
   const def = integration.resources[resource]?.[method];
-  if (!def) throw errors.notFound(`Resource ${resource} has no method ${method} on integration ${integration.name}`);
+  if (!def) throw errors.methodNotSupported(`Resource ${resource} has no method ${method} on integration ${integration.name}`);
   return def;
 }
 

@@ -2,7 +2,7 @@ import type { JsonSchema } from '../models/types.ts';
 import { getPath } from './pagination.ts';
 
 /**
- * What happens to mapped records before they are sent (truto-contract.md §5.9 step 8): key
+ * What happens to mapped records before they are sent (docs/contract.md §5.9 step 8): key
  * extraction for `truto_key_by`, `normalized` shaping, `truto_ignore_remote_data`,
  * `truto_exclude_fields`.
  */

@@ -6,7 +6,7 @@ import { callResource } from './resource-call.ts';
 import type { Execution } from './types.ts';
 
 /**
- * Steps of actions and of `before`/`after` lists (truto-contract.md §11.2, §12.2). Results are
+ * Steps of actions and of `before`/`after` lists (docs/contract.md §11.2, §12.2). Results are
  * bound as `before.<name>` for later steps, placeholders and mappings.
  *
  * - `request`: call a resource method of the integration (`all_pages: true` follows pagination);
@@ -50,7 +50,7 @@ export async function runSteps(exec: Execution, steps: StepDefinition[] | undefi
       }
       case 'error': {
         const message = await evaluate(String(config.message ?? '"Request cannot be completed"'), input(), { label: where });
-        throw new TesseraError(Number(config.status ?? 400), String(message));
+        throw new TesseraError(Number(config.status ?? 400), String(message), { code: 'TESSERA_STEP_FAILED' });
       }
     }
     if (step.name) exec.before[step.name] = result;

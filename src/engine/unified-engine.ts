@@ -120,7 +120,7 @@ export class UnifiedEngine {
     await runIntegrationSteps(exec);
     const [found, sideLoad] = await Promise.all([this.findRecord(exec, mapping, call, resourceInfo), this.sideLoads(exec, mapping.side_load, call)]);
     const [mapped] = await this.mapRecords(exec, found.config, call, [found.record], sideLoad, resourceInfo);
-    if (!mapped) throw errors.notFound(`${resourceInfo.label} ${call.id} not found`);
+    if (!mapped) throw errors.recordNotFound(`${resourceInfo.label} ${call.id} not found`);
     return mapped;
   }
 
@@ -258,7 +258,7 @@ export class UnifiedEngine {
       );
       if (found !== undefined && found !== null) return { record: found, config: { ...mapping, ...attempt } };
     }
-    throw errors.notFound(`${info.label} ${call.id} not found`);
+    throw errors.recordNotFound(`${info.label} ${call.id} not found`);
   }
 
   private async sideLoads(exec: Execution, sideLoads: Record<string, SideLoadConfig> | undefined, call: UnifiedCall): Promise<Record<string, unknown>> {
@@ -386,7 +386,7 @@ export async function mapUpstreamRecords(input: MapRecordsInput): Promise<Mapped
 function checkRequiredBody(schema: Record<string, unknown> | undefined, body: unknown) {
   const required = (schema?.required ?? []) as string[];
   if (!required.length) return;
-  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) throw errors.badRequest('The request body must be a JSON object');
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) throw errors.invalidBody('The request body must be a JSON object');
   const given = (body ?? {}) as Record<string, unknown>;
   const missing = required.filter((k) => given[k] === undefined || given[k] === null || (Array.isArray(given[k]) && (given[k] as unknown[]).length === 0));
   if (missing.length) throw errors.missingBody(missing);

@@ -144,7 +144,7 @@ test('authorization formats: header (name/value), basic, and a JSONata expressio
   const { createExecution } = await import('./create-execution.ts');
   const id = await account(undefined, { user: 'ada' });
   const acct = (await stack.services.store.getIntegratedAccount(id))!;
-  const { effectiveIntegration } = await import('../services/integrated-accounts.ts');
+  const { effectiveIntegration } = await import('../integrations/effective-integration.ts');
   const exec = createExecution({ integration: effectiveIntegration(stack.services.catalog.getIntegration('vocab')!, acct), account: acct, services: stack.services.engineServices, config: stack.services.config.upstream });
   const basic = await callResource(exec, { resource: 'echo', method: 'basic', role: 'main' });
   assert.equal((basic.data as any).headers.authorization, `Basic ${Buffer.from('ada:k-123').toString('base64')}`);

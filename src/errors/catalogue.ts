@@ -1,9 +1,14 @@
 /**
  * The one catalogue of errors Tessera returns. Every 4xx/5xx leaves the server as the contract's
  * envelope `{statusCode, error, message, details?, truto_is_remote_error?, raw_response?,
- * truto_error_insight?}` (truto-contract.md §8), so handlers throw a TesseraError and never
- * format responses themselves.
+ * truto_error_insight?}` (docs/contract.md §8), so handlers throw a TesseraError and never
+ * format responses themselves. Each error also carries a stable `code` (ERROR_CODES below, every
+ * one documented in docs/errors.md): an extra envelope field that Truto's clients ignore and
+ * that our own clients and people can match on, since messages are for reading, not parsing.
  */
+import { ERROR_CODES, type ErrorCode } from './codes.ts';
+
+export { ERROR_CODES, type ErrorCode };
 
 export const REASON_PHRASES: Record<number, string> = {
   400: 'Bad Request',
@@ -37,6 +42,8 @@ export interface ErrorEnvelope {
   statusCode: number;
   error: string;
   message: string;
+  /** Tessera's stable error code (docs/errors.md); Truto clients ignore it. */
+  code: ErrorCode;
   details?: unknown;
   truto_is_remote_error?: true;
   raw_response?: unknown;
@@ -52,6 +59,8 @@ export const INSIGHT_TEXT = {
 } as const;
 
 export interface TesseraErrorInit {
+  /** Default: TESSERA_REMOTE_ERROR for remote errors, else the generic code of the status. */
+  code?: ErrorCode;
   details?: unknown;
   insight?: ErrorInsight;
   remote?: { rawResponse: unknown; headers?: Record<string, string> };
@@ -61,6 +70,7 @@ export interface TesseraErrorInit {
 
 export class TesseraError extends Error {
   readonly status: number;
+  readonly code: ErrorCode;
   readonly details?: unknown;
   readonly insight?: ErrorInsight;
   readonly remote?: { rawResponse: unknown; headers?: Record<string, string> };
@@ -71,6 +81,7 @@ export class TesseraError extends Error {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'TesseraError';
     this.status = status;
+    this.code = init.code ?? defaultCode(status, Boolean(init.remote));
     this.details = init.details;
     this.insight = init.insight;
     this.remote = init.remote;
@@ -78,7 +89,7 @@ export class TesseraError extends Error {
   }
 
   toEnvelope(): ErrorEnvelope {
-    const envelope: ErrorEnvelope = { statusCode: this.status, error: reasonPhrase(this.status), message: this.message };
+    const envelope: ErrorEnvelope = { statusCode: this.status, error: reasonPhrase(this.status), message: this.message, code: this.code };
     if (this.details !== undefined) envelope.details = this.details;
     let insight = this.insight;
     if (this.remote) {
@@ -92,6 +103,23 @@ export class TesseraError extends Error {
   }
 }
 
+/** The generic code of a status, for errors raised without a more specific one. */
+export function defaultCode(status: number, remote: boolean): ErrorCode {
+  if (remote) return status === 429 ? 'TESSERA_REMOTE_RATE_LIMITED' : 'TESSERA_REMOTE_ERROR';
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'TESSERA_BAD_REQUEST',
+    401: 'TESSERA_UNAUTHORIZED',
+    403: 'TESSERA_FORBIDDEN',
+    404: 'TESSERA_NOT_FOUND',
+    405: 'TESSERA_METHOD_NOT_ALLOWED',
+    409: 'TESSERA_CONFLICT',
+    413: 'TESSERA_PAYLOAD_TOO_LARGE',
+    429: 'TESSERA_RATE_LIMITED',
+    503: 'TESSERA_ACCOUNT_BLOCKED',
+  };
+  return byStatus[status] ?? (status >= 500 ? 'TESSERA_INTERNAL' : 'TESSERA_BAD_REQUEST');
+}
+
 export interface ValidationFailure {
   path: string;
   message: string;
@@ -100,10 +128,13 @@ export interface ValidationFailure {
 /** Constructors for the errors handlers raise, so messages stay consistent across the API. */
 export const errors = {
   badRequest: (message: string, init?: TesseraErrorInit) => new TesseraError(400, message, init),
+  invalidQuery: (message: string) => new TesseraError(400, message, { code: 'TESSERA_INVALID_QUERY' }),
+  invalidBody: (message: string) => new TesseraError(400, message, { code: 'TESSERA_INVALID_BODY' }),
   validation: (message: string, failures: ValidationFailure[]) =>
-    new TesseraError(400, message, { details: { failures } }),
+    new TesseraError(400, message, { code: 'TESSERA_VALIDATION_FAILED', details: { failures } }),
   missingQuery: (names: string[]) =>
     new TesseraError(400, `Missing required query parameters: ${names.join(', ')}`, {
+      code: 'TESSERA_MISSING_QUERY_PARAMETERS',
       insight: {
         missing_required_query_parameters: {
           description: INSIGHT_TEXT.missing_required_query_parameters,
@@ -113,25 +144,33 @@ export const errors = {
     }),
   missingBody: (names: string[]) =>
     new TesseraError(400, `Missing required body fields: ${names.join(', ')}`, {
+      code: 'TESSERA_MISSING_BODY_FIELDS',
       insight: {
         missing_required_body_fields: { description: INSIGHT_TEXT.missing_required_body_fields, value: names },
       },
     }),
-  invalidCursor: () => new TesseraError(400, 'Invalid next_cursor'),
-  unauthorized: (message = 'Invalid API token') => new TesseraError(401, message),
-  needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication'),
+  invalidCursor: () => new TesseraError(400, 'Invalid next_cursor', { code: 'TESSERA_INVALID_CURSOR' }),
+  oauthState: (message: string) => new TesseraError(400, message, { code: 'TESSERA_OAUTH_STATE_INVALID' }),
+  unauthorized: (message = 'Invalid API token') => new TesseraError(401, message, { code: 'TESSERA_UNAUTHORIZED' }),
+  needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication', { code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' }),
   forbidden: (message: string) => new TesseraError(403, message),
-  notFound: (message = 'Not Found') => new TesseraError(404, message),
-  methodNotAllowed: (message: string) => new TesseraError(405, message),
-  conflict: (message: string) => new TesseraError(409, message),
-  payloadTooLarge: (message: string) => new TesseraError(413, message),
+  notFound: (message = 'Not Found', code: ErrorCode = 'TESSERA_NOT_FOUND') => new TesseraError(404, message, { code }),
+  accountNotFound: (id: string) => new TesseraError(404, `Integrated account ${id} not found`, { code: 'TESSERA_ACCOUNT_NOT_FOUND' }),
+  integrationNotFound: (message: string) => new TesseraError(404, message, { code: 'TESSERA_INTEGRATION_NOT_FOUND' }),
+  unknownModel: (message: string) => new TesseraError(404, message, { code: 'TESSERA_UNKNOWN_MODEL' }),
+  methodNotSupported: (message: string) => new TesseraError(404, message, { code: 'TESSERA_METHOD_NOT_SUPPORTED' }),
+  recordNotFound: (message: string) => new TesseraError(404, message, { code: 'TESSERA_RECORD_NOT_FOUND' }),
+  methodNotAllowed: (message: string) => new TesseraError(405, message, { code: 'TESSERA_METHOD_NOT_ALLOWED' }),
+  conflict: (message: string) => new TesseraError(409, message, { code: 'TESSERA_CONFLICT' }),
+  payloadTooLarge: (message: string) => new TesseraError(413, message, { code: 'TESSERA_PAYLOAD_TOO_LARGE' }),
   rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>
-    new TesseraError(429, message, { headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
-  accountBlocked: () => new TesseraError(503, 'Integrated account is blocked'),
-  internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { cause }),
+    new TesseraError(429, message, { code: 'TESSERA_RATE_LIMITED', headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
+  accountBlocked: () => new TesseraError(503, 'Integrated account is blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' }),
+  internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { code: 'TESSERA_INTERNAL', cause }),
+  mappingFailed: (message: string) => new TesseraError(500, message, { code: 'TESSERA_MAPPING_FAILED' }),
   upstreamUnreachable: (message: string) =>
-    new TesseraError(502, message, { remote: { rawResponse: null } }),
-  upstreamTimeout: (message: string) => new TesseraError(504, message, { remote: { rawResponse: null } }),
+    new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null } }),
+  upstreamTimeout: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIMEOUT', remote: { rawResponse: null } }),
 };
 
 export function isTesseraError(e: unknown): e is TesseraError {

@@ -14,6 +14,7 @@ import { rateLimit } from './rate-limit.ts';
 import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
 import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
 import { openapiRoutes } from './routes/openapi/openapi.ts';
+import { ROUTE_DOCS } from './openapi/route-docs.ts';
 import { oauth2Routes } from './routes/oauth2/oauth2.ts';
 import { unifiedMetaRoutes } from './routes/unified/meta.ts';
 import type { HttpEnv } from './types.ts';
@@ -34,7 +35,7 @@ export function createHttpApp(services: AppServices) {
 
   app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
   // Public like /health; generated from the routes registered on this app when it is requested.
-  app.route('/', openapiRoutes(() => app.routes));
+  app.route('/', openapiRoutes(() => app.routes, ROUTE_DOCS));
   app.route('/oauth2', oauth2Routes()); // before the token middleware: /callback is reached by a browser
 
   app.use('*', async (c, next) => {
@@ -46,7 +47,7 @@ export function createHttpApp(services: AppServices) {
   app.use('/unified/*', idempotency());
   app.use('/proxy/*', idempotency());
   app.use('/custom/*', idempotency());
-  // Meta before the data plane: /unified/{m}/{r}/meta/{method} must never reach it (truto-contract.md §3.1).
+  // Meta before the data plane: /unified/{m}/{r}/meta/{method} must never reach it (docs/contract.md §3.1).
   app.route('/unified', unifiedMetaRoutes());
   app.route('/unified', unifiedRoutes());
   app.route('/proxy', proxyRoutes());
@@ -56,7 +57,7 @@ export function createHttpApp(services: AppServices) {
   app.route('/integration', integrationRoutes());
   app.route('/environment-unified-model-resource-method', environmentMappingRoutes());
 
-  app.notFound((c) => errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`, 'TESSERA_ROUTE_NOT_FOUND')));
   app.onError((e, c) => {
     if (!('status' in (e as object))) services.logger.error({ err: { message: e.message, stack: e.stack } }, 'unhandled error');
     return errorResponse(c, e);

@@ -4,7 +4,7 @@ import { errors } from '../errors/catalogue.ts';
 import type { HttpEnv } from './types.ts';
 
 /**
- * `Idempotency-Key` on POST and PATCH (truto-contract.md §1.1): the first response is kept for
+ * `Idempotency-Key` on POST and PATCH (docs/contract.md §1.1): the first response is kept for
  * 24 h under (environment, key, method, path) and replayed for a repeat; the same key with a
  * different request is a 409. Concurrent repeats wait for the first instead of racing it.
  */

@@ -4,7 +4,7 @@ import type { WindowHit } from '../store/counters/window-counter.ts';
 import type { HttpEnv } from './types.ts';
 
 /**
- * Tessera's own limits (truto-contract.md §9): N requests per window per API token on every
+ * Tessera's own limits (docs/contract.md §9): N requests per window per API token on every
  * authenticated route, and M per window per integrated account on /unified and /proxy (keyed on
  * the `integrated_account_id` query parameter). Over either, 429 with Retry-After set to the
  * seconds left in the window. Every answer carries the tighter limit's RateLimit-* headers.

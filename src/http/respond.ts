@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { ZodError } from 'zod';
 import { errors, isTesseraError, TesseraError } from '../errors/catalogue.ts';
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+import { JSON_TYPE } from '../media-types.ts';
+
+export { JSON_TYPE };
 
 export function sendJson(c: Context, status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...headers } });
@@ -30,7 +32,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw errors.badRequest(`Request body is not valid JSON: ${(e as Error).message}`);
+    throw errors.invalidBody(`Request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 

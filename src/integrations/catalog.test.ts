@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
-import { CATALOG_DIR, loadCatalog } from './catalog.ts';
+import { PROVIDERS_DIR, loadCatalog } from './catalog.ts';
 
 function catalogWith(files: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-catalog-'));
@@ -15,7 +15,7 @@ function catalogWith(files: Record<string, unknown>): string {
   return dir;
 }
 
-const neon = () => YAML.parse(fs.readFileSync(path.join(CATALOG_DIR, 'neon', 'integration.yaml'), 'utf8'));
+const neon = () => YAML.parse(fs.readFileSync(path.join(PROVIDERS_DIR, 'neon', 'integration.yaml'), 'utf8'));
 
 test('every bundled definition and mapping loads and passes the schema', () => {
   const catalog = loadCatalog();
@@ -53,4 +53,19 @@ test('a wrong pagination format names the allowed ones', () => {
   const def = neon();
   def.resources.members.list.pagination.format = 'pages';
   assert.throws(() => loadCatalog(catalogWith({ 'neon/integration.yaml': def })), /neon: resources\.members\.list\.pagination\.format: /);
+});
+
+test('every provider folder is a whole provider: a definition, and a discoverable simulator when it names one', async () => {
+  const { loadSimulator } = await import('../simulator-kit/discover.ts');
+  const catalog = loadCatalog();
+  for (const entry of fs.readdirSync(PROVIDERS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    assert.ok(fs.existsSync(path.join(PROVIDERS_DIR, entry.name, 'integration.yaml')), `src/providers/${entry.name} has an integration.yaml`);
+    const def = catalog.getIntegration(entry.name);
+    assert.ok(def, `${entry.name} is in the catalog`);
+    if (def.sandbox) {
+      const simulator = await loadSimulator(PROVIDERS_DIR, def.sandbox.simulator);
+      assert.equal(simulator.name, def.sandbox.simulator);
+      assert.ok(Object.keys(simulator.sandbox.context).length > 0, `${entry.name}'s simulator names the sandbox credentials`);
+    }
+  }
 });

@@ -14,11 +14,11 @@ import {
 } from './definition-schema.ts';
 
 /**
- * The bundled integrations: one folder per provider under catalog/, holding `integration.yaml`
- * and `mappings/<model>.<resource>.yaml`. Everything a provider needs is here as data; the engine
- * never names a provider.
+ * The bundled integrations: one folder per provider under src/providers/, holding
+ * `integration.yaml` and `mappings/<model>.<resource>.yaml` (and, beside them, the provider's
+ * simulator and tests). Everything a provider needs is there; the engine never names a provider.
  */
-export const CATALOG_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'catalog');
+export const PROVIDERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'providers');
 
 export class DefinitionError extends Error {
   constructor(message: string) {
@@ -28,6 +28,8 @@ export class DefinitionError extends Error {
 }
 
 export interface Catalog {
+  /** The folder the catalog was loaded from; a provider's simulator lives in `<dir>/<name>/simulator/`. */
+  dir: string;
   integrations: Map<string, IntegrationDefinition>;
   /** key: `${integration}/${model}/${resource}` */
   mappings: Map<string, MappingFile>;
@@ -68,12 +70,15 @@ export function checkExpressions(label: string, value: unknown, at: string[] = [
   }
 }
 
-export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
+export function loadCatalog(dir: string = PROVIDERS_DIR): Catalog {
   const integrations = new Map<string, IntegrationDefinition>();
   const mappings = new Map<string, MappingFile>();
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const folder = path.join(dir, entry.name);
+    // A provider under construction (a simulator without its definition yet) is not installed;
+    // catalog.test.ts keeps the committed tree honest (every provider folder has a definition).
+    if (!fs.existsSync(path.join(folder, 'integration.yaml'))) continue;
     const definition = parseFile(path.join(folder, 'integration.yaml'), integrationSchema, entry.name);
     if (definition.name !== entry.name) throw new DefinitionError(`${entry.name}: name: must equal its folder name`);
     checkExpressions(entry.name, definition);
@@ -90,6 +95,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
     }
   }
   return {
+    dir,
     integrations,
     mappings,
     getIntegration: (name) => integrations.get(name),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The vocabulary of integration definitions and mapping rows (truto-contract.md §11, §12), as
+ * The vocabulary of integration definitions and mapping rows (docs/contract.md §11, §12), as
  * zod schemas. Definitions are checked when they load and by a test over every bundled file;
  * an error names the file and the path inside it.
  */

@@ -36,7 +36,7 @@ function startSandbox(): Promise<Started> {
     child.stdout!.on('data', (d) => {
       stdout += d;
       // The banner ends with one curl per simulated integration and a blank line.
-      if (/Try it:\n(  curl .*\n)+\n/.test(stdout)) {
+      if (/Try it:\n( {2}curl .*\n)+\n/.test(stdout)) {
         clearTimeout(timer);
         resolve({ child, stdout });
       }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppServices } from '../services/app-services.ts';
 import { ensureEnvironment, hashToken, issueApiToken } from '../services/tokens.ts';
-import { SIMULATORS, type RunningSimulator } from '../simulators/registry.ts';
+import { startSimulator, type RunningSimulator } from '../simulator-kit/define-simulator.ts';
+import { loadSimulator } from '../simulator-kit/discover.ts';
 
 /**
  * Sandbox mode: every integration that names a simulator gets one started on loopback and an
@@ -28,7 +29,14 @@ export interface SandboxState {
   close(): Promise<void>;
 }
 
-export async function prepareSandbox(services: AppServices, apiUrl: string, options: { simulatorPort?: number; simulatorRateLimits?: boolean } = {}): Promise<SandboxState> {
+export interface SandboxOptions {
+  /** 0 or unset: each simulator on a free port. Otherwise the first simulator's port; the next ones count up from it, in name order. */
+  simulatorPort?: number;
+  /** false: simulators never refuse for rate limits (test suites outrun them). */
+  simulatorRateLimits?: boolean;
+}
+
+export async function prepareSandbox(services: AppServices, apiUrl: string, options: SandboxOptions = {}): Promise<SandboxState> {
   const { store, config } = services;
   const env = await ensureEnvironment(store, SANDBOX_ENVIRONMENT);
   const filePath = path.join(config.dataDir, SANDBOX_FILE);
@@ -41,16 +49,17 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
   const simulators: RunningSimulator[] = [];
   const accounts: Record<string, string> = {};
   const exampleCurls: string[] = [];
-  for (const def of services.catalog.integrations.values()) {
-    const entry = def.sandbox && SIMULATORS[def.sandbox.simulator];
-    if (!entry) continue;
-    const sim = await entry.start({ port: options.simulatorPort, rateLimits: options.simulatorRateLimits });
+  const simulated = [...services.catalog.integrations.values()].filter((def) => def.sandbox).sort((a, b) => a.name.localeCompare(b.name));
+  for (const [index, def] of simulated.entries()) {
+    const entry = await loadSimulator(services.catalog.dir, def.sandbox!.simulator);
+    const sim = await startSimulator(entry, { port: options.simulatorPort ? options.simulatorPort + index : 0, rateLimits: options.simulatorRateLimits });
     simulators.push(sim);
+    const sandboxContext = entry.sandbox.context;
     const integration_override = { base_url: sim.baseUrl };
     const existing = (await store.listIntegratedAccounts({ environment_id: env.id, tenant_id: SANDBOX_TENANT, integration: def.name, limit: 1 }))[0];
     let accountId: string;
     if (existing) {
-      await store.updateIntegratedAccount(existing.id, { integration_override, context: { ...existing.context, ...entry.sandboxContext } });
+      await store.updateIntegratedAccount(existing.id, { integration_override, context: { ...existing.context, ...sandboxContext } });
       const refreshed = await store.getIntegratedAccount(existing.id);
       if (refreshed && refreshed.status !== 'active') await services.accounts.validate(refreshed, def);
       accountId = existing.id;
@@ -58,7 +67,7 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
       const created = await services.accounts.create(env.id, {
         tenant_id: SANDBOX_TENANT,
         integration: def.name,
-        context: entry.sandboxContext,
+        context: sandboxContext,
         region: 'wnam',
         is_sandbox: false,
         unified_model_override: {},
@@ -67,8 +76,8 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
       accountId = created.id;
     }
     accounts[def.name] = accountId;
-    if (entry.exampleUserId) {
-      exampleCurls.push(`curl -s '${apiUrl}/unified/${def.category}/users/${entry.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`);
+    if (entry.sandbox.exampleUserId) {
+      exampleCurls.push(`curl -s '${apiUrl}/unified/${def.category}/users/${entry.sandbox.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`);
     }
   }
   const file: SandboxFile = { api_url: apiUrl, token, integrated_accounts: accounts };

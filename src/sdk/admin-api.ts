@@ -3,7 +3,7 @@ import type { HttpClient, RequestOptions } from './http.ts';
 import type { DeleteResult } from './unified-api.ts';
 
 /**
- * The admin API (truto-contract.md §10): integrated accounts and integrations. Lists are cursors
+ * The admin API (docs/contract.md §10): integrated accounts and integrations. Lists are cursors
  * over the admin envelope `{ result, next_cursor, limit }`.
  */
 

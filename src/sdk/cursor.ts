@@ -1,5 +1,5 @@
 /**
- * A list as a cursor (truto-contract.md §7): each page is `{result, next_cursor, ...}`; the cursor
+ * A list as a cursor (docs/contract.md §7): each page is `{result, next_cursor, ...}`; the cursor
  * passes `next_cursor` back unchanged until the server answers `null`.
  *
  *   for await (const user of cursor) { … }   every record, page after page

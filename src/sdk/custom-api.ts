@@ -1,7 +1,7 @@
 import type { HttpClient, RequestOptions } from './http.ts';
 
 /**
- * `/custom/{path}` (truto-contract.md §13): any verb, forwarded to the integration's base URL with
+ * `/custom/{path}` (docs/contract.md §13): any verb, forwarded to the integration's base URL with
  * its authorization applied. Unlike Truto's SDK 2.0.12, the URL is built with the slash after the
  * base URL (`https://host/custom/...`, never `https://hostcustom/...`).
  */

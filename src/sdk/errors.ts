@@ -1,6 +1,6 @@
 /**
  * Errors the SDK throws. A `TesseraError` means the server answered with an error envelope
- * (truto-contract.md §8.1), or the request timed out (408, as Truto's SDK reports it). A
+ * (docs/contract.md §8.1), or the request timed out (408, as Truto's SDK reports it). A
  * connection failure (nothing answered) is a `TesseraConnectionError`. A caller's own abort
  * rejects with the signal's reason (an `AbortError` DOMException unless the caller gave another).
  */
@@ -10,6 +10,8 @@ export interface ErrorEnvelope {
   statusCode: number;
   error: string;
   message: string;
+  /** Tessera's stable error code, e.g. TESSERA_ACCOUNT_NOT_FOUND (docs/errors.md); absent on Truto's servers. */
+  code?: string;
   details?: unknown;
   truto_is_remote_error?: boolean;
   raw_response?: unknown;
@@ -28,6 +30,8 @@ export class TesseraError extends Error {
   /** The HTTP status (408 for a client-side timeout). */
   readonly statusCode: number;
   readonly statusText: string;
+  /** Tessera's stable error code (docs/errors.md), when the server sent one. */
+  readonly code?: string;
   /** The server's error envelope, exactly as received (or synthesised when the body was not one). */
   readonly envelope: ErrorEnvelope;
   readonly headers: Headers;
@@ -39,6 +43,7 @@ export class TesseraError extends Error {
     this.name = 'TesseraError';
     this.statusCode = envelope.statusCode;
     this.statusText = init.statusText ?? envelope.error;
+    this.code = typeof envelope.code === 'string' ? envelope.code : undefined;
     this.envelope = envelope;
     this.headers = init.headers ?? new Headers();
     this.method = init.method;

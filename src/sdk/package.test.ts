@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_NEON_FIXTURE_IDS as IDS } from '../simulators/neon/index.ts';
+import { DEFAULT_NEON_FIXTURE_IDS as IDS } from '../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
 // The package's own name, resolved through package.json "exports" (types: dist/sdk/index.d.ts).
 import type { Tessera as PackageTessera, UsageMeteringUser } from 'tessera/sdk';

@@ -3,7 +3,7 @@ import type { HttpClient, RequestOptions } from './http.ts';
 import type { DeleteResult } from './unified-api.ts';
 
 /**
- * `/proxy/{resource}[/{id}|/{method}]` (truto-contract.md §13): the integration's native
+ * `/proxy/{resource}[/{id}|/{method}]` (docs/contract.md §13): the integration's native
  * resources, untranslated. A list is the usual list envelope around the upstream array; a get is
  * the upstream body verbatim. Two call forms, like unifiedApi:
  *

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { parseQueryString } from '../http/query.ts';
+import { parseQueryString } from '../query/unified-query.ts';
 import { Tessera } from './index.ts';
 import { stringifyQuery } from './query.ts';
 

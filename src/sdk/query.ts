@@ -1,7 +1,7 @@
 import qs from 'qs';
 
 /**
- * Query strings the server parses back exactly (truto-contract.md §4): `qs.stringify` in its
+ * Query strings the server parses back exactly (docs/contract.md §4): `qs.stringify` in its
  * default "indices" form, as Truto's TS SDK sends them. `{a: ['x', 'y'], o: {k: true}}` becomes
  * `a[0]=x&a[1]=y&o[k]=true`; the server's `qs.parse` (arrayLimit 1000, depth 10) returns
  * `{a: ['x', 'y'], o: {k: 'true'}}`. Booleans and numbers travel as their text, Dates as ISO

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS } from '../simulators/neon/index.ts';
+import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS } from '../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
 import { Tessera, TesseraError, Truto, type RequestInfo, type UsageMeteringUser } from './index.ts';
 import DefaultExport from './index.ts';
@@ -149,6 +149,7 @@ describe('errors', () => {
     assert.deepEqual(err.envelope, expected.body);
     assert.equal(err.data, err.envelope);
     assert.equal(err.message, expected.body.message);
+    assert.equal(err.code, 'TESSERA_RECORD_NOT_FOUND', 'the stable code travels with the error');
     assert.equal(err.method, 'GET');
     assert.ok(err.requestId, 'the x-request-id is kept');
   });
@@ -157,7 +158,7 @@ describe('errors', () => {
     const stranger = new Tessera({ token: 'not-a-real-token', baseUrl: stack.apiUrl });
     await assert.rejects(stranger.unifiedApi.get('usage-metering', 'users', IDS.adminMemberId, { integrated_account_id: account }), (e: unknown) => {
       assert.ok(e instanceof TesseraError);
-      assert.deepEqual(e.envelope, { statusCode: 401, error: 'Unauthorized', message: 'Invalid API token' });
+      assert.deepEqual(e.envelope, { statusCode: 401, error: 'Unauthorized', message: 'Invalid API token', code: 'TESSERA_UNAUTHORIZED' });
       return true;
     });
     await assert.rejects(tessera.unifiedApi.list('usage-metering', 'users').next(), (e: unknown) => {

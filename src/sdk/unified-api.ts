@@ -3,7 +3,7 @@ import type { HttpClient, RequestOptions } from './http.ts';
 import type { UnifiedModels } from './models.gen.ts';
 
 /**
- * `/unified/{model}/{resource}[/{id}]` (truto-contract.md §3.1), in both call forms (§16.1):
+ * `/unified/{model}/{resource}[/{id}]` (docs/contract.md §3.1), in both call forms (§16.1):
  *
  *   published (Truto's SDK):  get(id, { unified_model, resource, integrated_account_id, ...query })
  *   doc page:                 get(model, resource, id, { integrated_account_id, ...query })

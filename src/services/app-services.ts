@@ -13,6 +13,8 @@ import type { Store } from '../store/types.ts';
 import { MemoryWindowCounter } from '../store/counters/memory-counter.ts';
 import { RedisWindowCounter } from '../store/counters/redis-counter.ts';
 import type { WindowCounter } from '../store/counters/window-counter.ts';
+import { AccountAccess } from './account-access.ts';
+import { DiscoveryService } from './discovery.ts';
 import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
 import { ProxyService } from './proxy.ts';
 import { EnvironmentMappingsService } from './environment-mappings.ts';
@@ -29,11 +31,13 @@ export interface AppServices {
   cursors: CursorCodec;
   engine: UnifiedEngine;
   engineServices: EngineServices;
+  access: AccountAccess;
   accounts: IntegratedAccountsService;
+  discovery: DiscoveryService;
   unified: UnifiedService;
   proxy: ProxyService;
   environmentMappings: EnvironmentMappingsService;
-  /** Counters of Tessera's own rate limits (truto-contract.md §9). */
+  /** Counters of Tessera's own rate limits (docs/contract.md §9). */
   rateLimiter: WindowCounter;
   close(): Promise<void>;
 }
@@ -67,7 +71,10 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     // In-process first, so one process holds at most one database lock per account.
     withAccountLock: (accountId, fn) => accountLocks.withLock(accountId, () => store.withLock(`tessera:account:${accountId}`, fn)),
   };
-  const app: AppServices = {
+  // Each service gets what it uses, built bottom-up: no service sees this bag.
+  const engine = new UnifiedEngine(cursors, config.pageLimits);
+  const access = new AccountAccess({ store, catalog, engineServices, upstream: config.upstream });
+  return {
     config,
     logger,
     store,
@@ -76,22 +83,18 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     cache,
     cursors,
     engineServices,
-    engine: new UnifiedEngine(cursors, config.pageLimits),
-    // The services below need `app` itself; they are set right after.
-    accounts: undefined as never,
-    unified: undefined as never,
-    proxy: undefined as never,
-    environmentMappings: undefined as never,
+    engine,
+    access,
+    accounts: new IntegratedAccountsService({ store, catalog, access }),
+    discovery: new DiscoveryService({ catalog, store, access }),
+    unified: new UnifiedService({ access, engine }),
+    proxy: new ProxyService({ access, cursors }),
+    environmentMappings: new EnvironmentMappingsService({ store, catalog }),
     rateLimiter,
     close: async () => {
       await rateLimiter.close();
       await store.close();
     },
   };
-  app.accounts = new IntegratedAccountsService(app);
-  app.unified = new UnifiedService(app);
-  app.proxy = new ProxyService(app);
-  app.environmentMappings = new EnvironmentMappingsService(app);
-  return app;
 }
 

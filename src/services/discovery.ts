@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { errors } from '../errors/catalogue.ts';
 import { mergeMappingLayers } from '../engine/merge-mapping.ts';
-import { toBoolean, toStringArray } from '../http/query.ts';
+import { toBoolean, toStringArray } from '../query/unified-query.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition, MappingConfig } from '../integrations/definition-schema.ts';
 import { UNIFIED_MODELS, type JsonSchema, type UnifiedModel, type UnifiedResource } from '../models/index.ts';
 import type { EnvironmentMappingRecord, IntegratedAccountRecord } from '../store/types.ts';
-import type { AppServices } from './app-services.ts';
-import { effectiveIntegration } from './integrated-accounts.ts';
+import { effectiveIntegration } from '../integrations/effective-integration.ts';
+import type { Store } from '../store/types.ts';
+import type { AccountAccess } from './account-access.ts';
 
 /**
- * Discovery (truto-contract.md §3.2): what a unified method looks like for one account or one
+ * Discovery (docs/contract.md §3.2): what a unified method looks like for one account or one
  * integration (`meta`), and what an account or integration exposes (`capabilities`). The response
  * shapes are zod schemas so that /openapi.json publishes exactly what these functions return.
  */
@@ -106,7 +107,7 @@ export interface CapabilitiesFilters {
 export function parseCapabilitiesFilters(query: Record<string, unknown>): CapabilitiesFilters {
   const type = query.type ?? 'all';
   if (typeof type !== 'string' || !CAPABILITY_TYPES.includes(type as CapabilityType)) {
-    throw errors.badRequest(`type must be one of ${CAPABILITY_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+    throw errors.invalidQuery(`type must be one of ${CAPABILITY_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
   }
   return {
     type: type as CapabilityType,
@@ -177,14 +178,14 @@ export function unifiedResponseSchema(method: string, record: JsonSchema): JsonS
 
 function modelOrThrow(model: string): UnifiedModel {
   const found = UNIFIED_MODELS[model];
-  if (!found) throw errors.notFound(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
+  if (!found) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
   return found;
 }
 
 function resourceOrThrow(model: string, resource: string): UnifiedResource {
   const m = modelOrThrow(model);
   const found = m.resources[resource];
-  if (!found) throw errors.notFound(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(m.resources).join(', ')}`);
+  if (!found) throw errors.unknownModel(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(m.resources).join(', ')}`);
   return found;
 }
 
@@ -213,8 +214,14 @@ export interface ModelDocs {
   }[];
 }
 
+export interface DiscoveryDeps {
+  catalog: Catalog;
+  store: Store;
+  access: AccountAccess;
+}
+
 export class DiscoveryService {
-  constructor(private readonly app: Pick<AppServices, 'catalog' | 'accounts' | 'unified' | 'store'>) {}
+  constructor(private readonly app: DiscoveryDeps) {}
 
   private get catalog(): Catalog {
     return this.app.catalog;
@@ -222,7 +229,7 @@ export class DiscoveryService {
 
   integrationOrThrow(name: string): IntegrationDefinition {
     const def = this.catalog.getIntegration(name);
-    if (!def) throw errors.notFound(`Integration ${name} not found; known integrations: ${[...this.catalog.integrations.keys()].join(', ') || '(none)'}`);
+    if (!def) throw errors.integrationNotFound(`Integration ${name} not found; known integrations: ${[...this.catalog.integrations.keys()].join(', ') || '(none)'}`);
     return def;
   }
 
@@ -250,11 +257,11 @@ export class DiscoveryService {
 
   async metaForAccount(environmentId: string, accountId: string, model: string, resource: string, method: string): Promise<MetaResponse> {
     const info = resourceOrThrow(model, resource);
-    const account = await this.app.accounts.get(environmentId, accountId);
+    const account = await this.app.access.get(environmentId, accountId);
     const supported = this.accountMethods(account, await this.environmentRows(account), model, resource);
     if (!supported.includes(method)) throw this.unsupported(method, model, resource, account.integration, supported);
     // mappingFor is the data plane's own merge (base ← environment ← account): meta shows what a call would run.
-    const mapping = await this.app.unified.mappingFor(account, model, resource, method);
+    const mapping = await this.app.access.mappingFor(account, model, resource, method);
     const integration = effectiveIntegration(this.integrationOrThrow(account.integration), account);
     return this.meta(integration, info, method, mapping);
   }
@@ -268,7 +275,7 @@ export class DiscoveryService {
   }
 
   /**
-   * `GET /unified/meta/{model}/{integration}` (truto-contract.md §3.2): one model on one
+   * `GET /unified/meta/{model}/{integration}` (docs/contract.md §3.2): one model on one
    * integration, every resource with its fields and the methods the bundled mappings provide.
    */
   modelDocs(integrationName: string, modelName: string): ModelDocs {
@@ -302,7 +309,7 @@ export class DiscoveryService {
 
   private unsupported(method: string, model: string, resource: string, integration: string, supported: string[]) {
     const hint = supported.length ? `supported methods: ${supported.join(', ')}` : `integration ${integration} maps no method of ${model}/${resource}`;
-    return errors.notFound(`Method ${method} is not supported for ${model}/${resource} on integration ${integration}; ${hint}`);
+    return errors.methodNotSupported(`Method ${method} is not supported for ${model}/${resource} on integration ${integration}; ${hint}`);
   }
 
   private meta(integration: IntegrationDefinition, info: UnifiedResource, method: string, mapping: MappingConfig): MetaResponse {
@@ -323,9 +330,9 @@ export class DiscoveryService {
   }
 
   async capabilitiesForAccount(environmentId: string, accountId: string, filters: CapabilitiesFilters): Promise<CapabilitiesResponse> {
-    const account = await this.app.accounts.get(environmentId, accountId);
+    const account = await this.app.access.get(environmentId, accountId);
     const def = this.catalog.getIntegration(account.integration);
-    if (!def) throw errors.notFound(`Integration ${account.integration} of integrated account ${account.id} is not installed on this server`);
+    if (!def) throw errors.integrationNotFound(`Integration ${account.integration} of integrated account ${account.id} is not installed on this server`);
     const integration = effectiveIntegration(def, account);
     const rows = await this.environmentRows(account);
     const unified = this.unifiedCapabilities(integration.name, filters, (model, resource) => this.accountMethods(account, rows, model, resource)).map((u) => ({
@@ -414,7 +421,7 @@ export class DiscoveryService {
   }
 }
 
-/** Credential formats and the fields a connect form renders (truto-contract.md §11.2). */
+/** Credential formats and the fields a connect form renders (docs/contract.md §11.2). */
 function authCapabilities(integration: IntegrationDefinition): CapabilitiesResponse['auth'] {
   const creds = integration.credentials;
   if (creds.format === 'api_key') {

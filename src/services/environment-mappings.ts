@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { errors } from '../errors/catalogue.ts';
-import { mergeMappingLayers } from '../engine/merge-mapping.ts';
-import { mappingConfigSchema, type MappingConfig } from '../integrations/definition-schema.ts';
+import type { Catalog } from '../integrations/catalog.ts';
+import { validateMappingOverride } from '../integrations/override-validation.ts';
 import { UNIFIED_MODELS } from '../models/index.ts';
-import type { EnvironmentMappingRecord } from '../store/types.ts';
-import type { AppServices } from './app-services.ts';
-import { validateOverride } from './integrated-accounts.ts';
+import type { EnvironmentMappingRecord, Store } from '../store/types.ts';
 
 /**
  * Environment-level mapping overrides (`environment_unified_model_resource_method`, contract
@@ -42,27 +40,19 @@ export function environmentMappingView(r: EnvironmentMappingRecord) {
   };
 }
 
-/**
- * An override is checked as what it produces: merged over the mapping it overrides, the result
- * must be a valid mapping, and its own expressions must compile. Errors name the path.
- */
-export function validateMappingOverride(config: Record<string, unknown>, where: string, base?: MappingConfig) {
-  validateOverride(config, where);
-  const parsed = mappingConfigSchema.safeParse(mergeMappingLayers([base, config as Partial<MappingConfig>]));
-  if (!parsed.success) {
-    const failures = parsed.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
-    throw errors.validation(`Invalid mapping override: ${failures.map((f) => `${f.path}: ${f.message}`).join('; ')}`, failures);
-  }
+export interface EnvironmentMappingsDeps {
+  store: Store;
+  catalog: Catalog;
 }
 
 export class EnvironmentMappingsService {
-  constructor(private readonly app: AppServices) {}
+  constructor(private readonly app: EnvironmentMappingsDeps) {}
 
   async create(environmentId: string, input: z.infer<typeof createEnvironmentMappingBody>) {
     const model = input.unified_model ?? input.unified_model_id;
     if (!model) throw errors.missingBody(['unified_model']);
-    if (!UNIFIED_MODELS[model]?.resources[input.resource_name]) throw errors.notFound(`Unknown unified resource ${model}/${input.resource_name}`);
-    if (!this.app.catalog.getIntegration(input.integration_name)) throw errors.notFound(`Integration ${input.integration_name} not found`);
+    if (!UNIFIED_MODELS[model]?.resources[input.resource_name]) throw errors.unknownModel(`Unknown unified resource ${model}/${input.resource_name}`);
+    if (!this.app.catalog.getIntegration(input.integration_name)) throw errors.integrationNotFound(`Integration ${input.integration_name} not found`);
     validateMappingOverride(input.config, 'config', this.app.catalog.getMapping(input.integration_name, model, input.resource_name, input.method_name));
     const existing = await this.app.store.listEnvironmentMappings({ environment_id: environmentId, model, resource: input.resource_name, integration: input.integration_name, method: input.method_name });
     if (existing.length) throw errors.conflict(`An override of ${model}/${input.resource_name} ${input.method_name} for ${input.integration_name} exists (${existing[0].id}); PATCH it instead`);
@@ -96,11 +86,5 @@ export class EnvironmentMappingsService {
     await this.get(environmentId, id);
     await this.app.store.deleteEnvironmentMapping(id);
     return { id };
-  }
-
-  /** The override layer for one call, if the environment has one. */
-  async layerFor(environmentId: string, integration: string, model: string, resource: string, method: string) {
-    const [row] = await this.app.store.listEnvironmentMappings({ environment_id: environmentId, integration, model, resource, method });
-    return row?.config;
   }
 }

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { errors } from '../errors/catalogue.ts';
-import { createExecution } from '../engine/create-execution.ts';
-import { checkExpression, ExpressionError } from '../engine/expressions/evaluate.ts';
-import { deepMergeReplacingArrays } from '../engine/merge-mapping.ts';
 import { checkOAuth2Context } from '../engine/oauth2/index.ts';
 import { runSteps } from '../engine/steps.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import { REDACTED, redactContext, isProtectedKey } from '../store/secret-box.ts';
 import type { IntegratedAccountRecord, IntegratedAccountStatus } from '../store/types.ts';
-import type { AppServices } from './app-services.ts';
-import { validateMappingOverride } from './environment-mappings.ts';
+import { validateAccountOverride } from '../integrations/override-validation.ts';
+import type { Store } from '../store/types.ts';
+import type { AccountAccess } from './account-access.ts';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** The integrated account as the API shows it (truto-contract.md §10.1): credentials redacted. */
+/** The integrated account as the API shows it (docs/contract.md §10.1): credentials redacted. */
 export interface IntegratedAccountView {
   id: string;
   tenant_id: string;
@@ -92,13 +88,6 @@ export const patchAccountBody = z
   })
   .strict();
 
-/** The integration as one account sees it: its `integration_override` deep-merged over the definition. */
-export function effectiveIntegration(def: IntegrationDefinition, account: Pick<IntegratedAccountRecord, 'integration_override'>): IntegrationDefinition {
-  const override = account.integration_override;
-  if (!override || !Object.keys(override).length) return def;
-  return deepMergeReplacingArrays(def, override) as IntegrationDefinition;
-}
-
 /** Checks a context against the integration's credential fields: required, pattern, format. */
 export function validateCredentials(def: IntegrationDefinition, context: Record<string, unknown>) {
   if (def.credentials.format === 'oauth2') return checkOAuth2Context(def, context);
@@ -114,29 +103,6 @@ export function validateCredentials(def: IntegrationDefinition, context: Record<
     else if (field.pattern && !new RegExp(field.pattern).test(value)) failures.push({ path: `context.${field.name}`, message: `${field.label} must match ${field.pattern}` });
   }
   if (failures.length) throw errors.validation(`Invalid credentials for ${def.label}: ${failures.map((f) => f.message).join('; ')}`, failures);
-}
-
-/** Rejects an override whose JSONata does not compile, naming the path and the position. */
-export function validateOverride(override: Record<string, unknown>, prefix = 'unified_model_override') {
-  const walk = (value: unknown, at: string[]): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...at, String(i)]));
-    if (!value || typeof value !== 'object') return;
-    for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string' && /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$)/.test(k)) {
-        try {
-          checkExpression(v);
-        } catch (e) {
-          if (e instanceof ExpressionError) {
-            throw errors.validation(`${[prefix, ...at, k].join('.')}: invalid JSONata: ${e.message}`, [
-              { path: [prefix, ...at, k].join('.'), message: e.message },
-            ]);
-          }
-          throw e;
-        }
-      } else walk(v, [...at, k]);
-    }
-  };
-  walk(override, []);
 }
 
 /** PATCH merges context shallowly; protected credentials survive omission and echoes of the mask. */
@@ -158,36 +124,25 @@ export function mergeContext(current: Record<string, unknown>, patch: Record<str
   return merged;
 }
 
+export interface IntegratedAccountsDeps {
+  store: Store;
+  catalog: Catalog;
+  access: AccountAccess;
+}
+
 export class IntegratedAccountsService {
-  constructor(private readonly app: AppServices) {}
+  constructor(private readonly app: IntegratedAccountsDeps) {}
 
   integrationOf(name: string): IntegrationDefinition {
-    const def = this.app.catalog.getIntegration(name);
-    if (!def) throw errors.notFound(`Integration ${name} not found`);
-    return def;
+    return this.app.access.integrationOf(name);
   }
 
-  /** `{model: {resource: {method: partial mapping}}}`, each leaf checked against what it overrides. */
   validateAccountOverride(integration: string, override: Record<string, unknown>) {
-    validateOverride(override);
-    for (const [model, resources] of Object.entries(override)) {
-      if (!isObject(resources)) throw errors.badRequest(`unified_model_override.${model} must be an object of resources`);
-      for (const [resource, methods] of Object.entries(resources)) {
-        if (!isObject(methods)) throw errors.badRequest(`unified_model_override.${model}.${resource} must be an object of methods`);
-        for (const [method, config] of Object.entries(methods)) {
-          if (!isObject(config)) throw errors.badRequest(`unified_model_override.${model}.${resource}.${method} must be a mapping object`);
-          validateMappingOverride(config, `unified_model_override.${model}.${resource}.${method}`, this.app.catalog.getMapping(integration, model, resource, method));
-        }
-      }
-    }
+    validateAccountOverride(override, (model, resource, method) => this.app.catalog.getMapping(integration, model, resource, method));
   }
 
-  async get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
-    if (!z.string().uuid().safeParse(id).success) throw errors.notFound(`Integrated account ${id} not found`);
-    const account = await this.app.store.getIntegratedAccount(id);
-    // Another environment's account is "not found", never "forbidden" (truto-contract.md §1.2).
-    if (!account || account.environment_id !== environmentId) throw errors.notFound(`Integrated account ${id} not found`);
-    return account;
+  get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
+    return this.app.access.get(environmentId, id);
   }
 
   async create(environmentId: string, input: z.infer<typeof createAccountBody>): Promise<IntegratedAccountRecord> {
@@ -216,7 +171,7 @@ export class IntegratedAccountsService {
 
   /** Runs the integration's `validation` action: the account ends `active` or `validation_error`. */
   async validate(account: IntegratedAccountRecord, def: IntegrationDefinition): Promise<IntegratedAccountRecord> {
-    const exec = createExecution({ integration: effectiveIntegration(def, account), account, services: this.app.engineServices, config: this.app.config.upstream });
+    const exec = this.app.access.execution(account);
     let status: IntegratedAccountStatus = 'active';
     let lastError: string | null = null;
     try {
@@ -244,7 +199,7 @@ export class IntegratedAccountsService {
       ...(input.is_blocked !== undefined ? { is_blocked: input.is_blocked } : {}),
       ...(input.region ? { region: input.region } : {}),
     });
-    if (!updated) throw errors.notFound(`Integrated account ${id} not found`);
+    if (!updated) throw errors.accountNotFound(id);
     // New credentials deserve a new check; the account leaves needs_reauth only when they pass.
     if (context && (account.status === 'needs_reauth' || account.status === 'validation_error')) return this.validate(updated, this.integrationOf(updated.integration));
     return updated;

@@ -12,8 +12,17 @@ import {
 import { errors } from '../errors/catalogue.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
-import type { AppServices } from './app-services.ts';
-import { createAccountBody, effectiveIntegration } from './integrated-accounts.ts';
+import { effectiveIntegration } from '../integrations/effective-integration.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { createAccountBody, type IntegratedAccountsService } from './integrated-accounts.ts';
+
+/** What the connect flow needs: the accounts it creates or reconnects, the box that seals its state. */
+export interface OAuth2ConnectDeps {
+  accounts: IntegratedAccountsService;
+  box: SecretBox;
+  /** TESSERA_PUBLIC_URL, when set: the default redirect URI's origin. */
+  publicUrl?: string;
+}
 
 /**
  * Connecting an authorization-code account without Truto's connect UI (docs/oauth2.md): an admin
@@ -51,7 +60,7 @@ function requireCodeGrant(def: IntegrationDefinition) {
   }
 }
 
-export async function startAuthorization(app: AppServices, environmentId: string, input: z.infer<typeof authorizeBody>, origin: string): Promise<AuthorizeResult> {
+export async function startAuthorization(app: OAuth2ConnectDeps, environmentId: string, input: z.infer<typeof authorizeBody>, origin: string): Promise<AuthorizeResult> {
   let integration: IntegrationDefinition;
   let context: Record<string, unknown>;
   if (input.integrated_account_id) {
@@ -69,7 +78,7 @@ export async function startAuthorization(app: AppServices, environmentId: string
     context = input.context;
   }
   requireCodeGrant(integration);
-  const redirectUri = input.redirect_uri ?? `${(app.config.publicUrl ?? origin).replace(/\/+$/, '')}${CALLBACK_PATH}`;
+  const redirectUri = input.redirect_uri ?? `${(app.publicUrl ?? origin).replace(/\/+$/, '')}${CALLBACK_PATH}`;
   const { verifier, challenge } = pkcePair();
   const expiresAt = Date.now() + CONNECT_STATE_TTL_MS;
   const state: ConnectState = {
@@ -100,7 +109,7 @@ export interface CallbackResult {
 }
 
 /** The provider's redirect: `?code&state`, or `?error&error_description&state` when the person declined. */
-export async function completeAuthorization(app: AppServices, query: Record<string, string | undefined>): Promise<CallbackResult> {
+export async function completeAuthorization(app: OAuth2ConnectDeps, query: Record<string, string | undefined>): Promise<CallbackResult> {
   if (!query.state) throw errors.missingQuery(['state']);
   const state = openState(app.box, query.state);
   if (query.error) {

@@ -1,9 +1,10 @@
-import { JSON_TYPE } from '../http/respond.ts';
+import { JSON_TYPE } from '../media-types.ts';
 import { findMethod, callResource } from '../engine/resource-call.ts';
 import { runIntegrationSteps } from '../engine/steps.ts';
 import type { PageState } from '../engine/pagination.ts';
 import { errors } from '../errors/catalogue.ts';
-import type { AppServices } from './app-services.ts';
+import type { CursorCodec } from '../engine/cursor.ts';
+import type { AccountAccess } from './account-access.ts';
 
 export interface ProxyRequest {
   environmentId: string;
@@ -32,16 +33,21 @@ export interface CustomRequest {
 }
 
 /** Proxy and custom calls: the integration's definition without a unified mapping. */
+export interface ProxyServiceDeps {
+  access: AccountAccess;
+  cursors: CursorCodec;
+}
+
 export class ProxyService {
-  constructor(private readonly app: AppServices) {}
+  constructor(private readonly deps: ProxyServiceDeps) {}
 
   async handle(req: ProxyRequest): Promise<{ status: number; body: unknown }> {
-    const account = await this.app.unified.usableAccount(req.environmentId, req.accountId, req.method);
-    const exec = this.app.unified.execution(account, req);
+    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method);
+    const exec = this.deps.access.execution(account, req);
     findMethod(exec.integration, req.resource, req.method);
     await runIntegrationSteps(exec);
     const scope = { account: account.id, target: `proxy/${req.resource}` };
-    const pageState = req.nextCursor ? (this.app.cursors.decode(scope, req.nextCursor) as PageState) : undefined;
+    const pageState = req.nextCursor ? (this.deps.cursors.decode(scope, req.nextCursor) as PageState) : undefined;
     const result = await callResource(exec, {
       resource: req.resource,
       method: req.method,
@@ -57,7 +63,7 @@ export class ProxyService {
       status: 200,
       body: {
         result: result.records,
-        next_cursor: result.nextState ? this.app.cursors.encode(scope, result.nextState) : null,
+        next_cursor: result.nextState ? this.deps.cursors.encode(scope, result.nextState) : null,
         prev_cursor: null,
         result_count: result.records.length,
         ...(result.looping ? { is_partial_response: true } : {}),
@@ -67,8 +73,8 @@ export class ProxyService {
 
   async custom(req: CustomRequest): Promise<{ status: number; body: string | null; headers: Record<string, string> }> {
     if (!/^(get|post|put|patch|delete)$/.test(req.method)) throw errors.methodNotAllowed(`Method ${req.method.toUpperCase()} is not supported on /custom`);
-    const account = await this.app.unified.usableAccount(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom');
-    const exec = this.app.unified.execution(account, req);
+    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom');
+    const exec = this.deps.access.execution(account, req);
     await runIntegrationSteps(exec);
     const result = await callResource(exec, {
       resource: '',

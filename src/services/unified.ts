@@ -1,15 +1,10 @@
 import { errors } from '../errors/catalogue.ts';
-import { createExecution } from '../engine/create-execution.ts';
-import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import { keyOf, keyRecords, shapeRecord, type ShapeOptions } from '../engine/shape-records.ts';
 import type { Execution } from '../engine/types.ts';
-import type { ListPage, MappedRecord, UnifiedCall } from '../engine/unified-engine.ts';
-import type { UnifiedQuery } from '../http/query.ts';
-import type { MappingConfig } from '../integrations/definition-schema.ts';
+import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
+import type { UnifiedQuery } from '../query/unified-query.ts';
 import { findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
-import type { IntegratedAccountRecord } from '../store/types.ts';
-import type { AppServices } from './app-services.ts';
-import { effectiveIntegration } from './integrated-accounts.ts';
+import type { AccountAccess } from './account-access.ts';
 
 /** What a unified request produces: JSON, or NDJSON lines written as pages arrive. */
 export type UnifiedResult =
@@ -30,46 +25,25 @@ export interface UnifiedRequest {
 
 const WRITE_METHODS = new Set(['create', 'update', 'delete']);
 
+export interface UnifiedServiceDeps {
+  access: AccountAccess;
+  engine: UnifiedEngine;
+}
+
 export class UnifiedService {
-  constructor(private readonly app: AppServices) {}
+  constructor(private readonly deps: UnifiedServiceDeps) {}
 
   resourceInfo(model: string, resource: string): UnifiedResource {
-    if (!UNIFIED_MODELS[model]) throw errors.notFound(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
+    if (!UNIFIED_MODELS[model]) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
     const info = findUnifiedResource(model, resource);
-    if (!info) throw errors.notFound(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(UNIFIED_MODELS[model].resources).join(', ')}`);
+    if (!info) throw errors.unknownModel(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(UNIFIED_MODELS[model].resources).join(', ')}`);
     return info;
-  }
-
-  /** Resolves and checks the account for a data-plane call (truto-contract.md §5.9 step 2). */
-  async usableAccount(environmentId: string, id: string, method: string): Promise<IntegratedAccountRecord> {
-    const account = await this.app.accounts.get(environmentId, id);
-    if (account.is_blocked) throw errors.accountBlocked();
-    if (account.status === 'needs_reauth') throw errors.needsReauth();
-    if (account.is_sandbox && method !== 'list' && method !== 'get') throw errors.methodNotAllowed('Sandbox integrated accounts are read-only');
-    return account;
-  }
-
-  /** base ← environment ← integrated account (truto-contract.md §12.3). */
-  async mappingFor(account: IntegratedAccountRecord, model: string, resource: string, method: string): Promise<MappingConfig> {
-    const environmentLayer = await this.app.environmentMappings.layerFor(account.environment_id, account.integration, model, resource, method);
-    const accountLayer = (account.unified_model_override as any)?.[model]?.[resource]?.[method] as Partial<MappingConfig> | undefined;
-    const mapping = mergeMappingLayers([this.app.catalog.getMapping(account.integration, model, resource, method), environmentLayer as Partial<MappingConfig>, accountLayer]);
-    if (!mapping) throw errors.notFound(`Method ${method} is not supported for ${model}/${resource} on integration ${account.integration}`);
-    return mapping;
-  }
-
-  execution(account: IntegratedAccountRecord, req: Pick<UnifiedRequest, 'signal' | 'idempotencyKey'>): Execution {
-    const integration = this.app.catalog.getIntegration(account.integration);
-    if (!integration) throw errors.notFound(`Integration ${account.integration} is not installed on this server`);
-    return createExecution({ integration: effectiveIntegration(integration, account), account, services: this.app.engineServices, config: this.app.config.upstream, signal: req.signal, idempotencyKey: req.idempotencyKey });
   }
 
   async handle(req: UnifiedRequest): Promise<UnifiedResult> {
     const info = this.resourceInfo(req.model, req.resource);
     const q = req.query;
-    const account = await this.usableAccount(req.environmentId, q.integratedAccountId, req.method);
-    const mapping = await this.mappingFor(account, req.model, req.resource, req.method);
-    const exec = this.execution(account, req);
+    const { account, mapping, exec } = await this.deps.access.resolve(req.environmentId, q.integratedAccountId, req.model, req.resource, req.method, req);
     const call: UnifiedCall = {
       model: req.model,
       resource: req.resource,
@@ -95,7 +69,7 @@ export class UnifiedService {
         return {
           kind: 'ndjson',
           pages: async (write) => {
-            await this.app.engine.listAll(exec, mapping, call, info, (page) => write(page.records.map((r) => shapeRecord(r.unified, shape))));
+            await this.deps.engine.listAll(exec, mapping, call, info, (page) => write(page.records.map((r) => shapeRecord(r.unified, shape))));
           },
         };
       }
@@ -103,13 +77,13 @@ export class UnifiedService {
       if (q.ignoreLimit) {
         const all: MappedRecord[] = [];
         let looping = false;
-        const outcome = await this.app.engine.listAll(exec, mapping, call, info, async (p) => {
+        const outcome = await this.deps.engine.listAll(exec, mapping, call, info, async (p) => {
           all.push(...p.records);
           looping ||= p.looping;
         });
         page = { records: all, nextCursor: outcome.resumeCursor, looping, partial: outcome.partial };
       } else {
-        page = await this.app.engine.list(exec, mapping, call, info);
+        page = await this.deps.engine.list(exec, mapping, call, info);
       }
       if (q.format === 'raw') {
         return { kind: 'json', status: 200, body: listEnvelope(page.records.map((r) => r.raw), page, page.records.length) };
@@ -120,25 +94,25 @@ export class UnifiedService {
       if (q.format === 'debug') {
         const debug = q.skipApiCall
           ? null
-          : { ...this.app.engine.debugInfo(exec), nextCursor: page.nextCursor, isLooping: page.looping, isEmptyResult: shaped.length === 0, resultCount: shaped.length };
+          : { ...this.deps.engine.debugInfo(exec), nextCursor: page.nextCursor, isLooping: page.looping, isEmptyResult: shaped.length === 0, resultCount: shaped.length };
         return { kind: 'json', status: 200, body: { result, debug }, headers: skippedHeaders };
       }
       return { kind: 'json', status: 200, body: listEnvelope(result, page, shaped.length), headers: skippedHeaders };
     }
 
     if (req.method === 'get') {
-      const record = await this.app.engine.get(exec, mapping, call, info);
+      const record = await this.deps.engine.get(exec, mapping, call, info);
       if (q.format === 'raw') return { kind: 'json', status: 200, body: record.raw };
       const shaped = shapeRecord(record.unified, shape);
       if (q.format === 'debug') {
-        return { kind: 'json', status: 200, body: { result: shaped, debug: q.skipApiCall ? null : this.app.engine.debugInfo(exec) }, headers: skippedHeaders };
+        return { kind: 'json', status: 200, body: { result: shaped, debug: q.skipApiCall ? null : this.deps.engine.debugInfo(exec) }, headers: skippedHeaders };
       }
       return { kind: 'json', status: 200, body: shaped, headers: skippedHeaders };
     }
 
     // create, update, delete and custom methods.
-    const getMapping = mapping.respond_with_get ? await this.mappingFor(account, req.model, req.resource, 'get') : undefined;
-    const written = await this.app.engine.write(exec, mapping, call, info, getMapping);
+    const getMapping = mapping.respond_with_get ? await this.deps.access.mappingFor(account, req.model, req.resource, 'get') : undefined;
+    const written = await this.deps.engine.write(exec, mapping, call, info, getMapping);
     if (req.method === 'delete') {
       const body = q.format === 'raw' ? written.raw : { id: req.id };
       return { kind: 'json', status: 200, body: q.format === 'debug' ? { result: body, debug: this.debug(exec, q) } : body, headers: skippedHeaders };
@@ -150,7 +124,7 @@ export class UnifiedService {
   }
 
   private debug(exec: Execution, q: UnifiedQuery) {
-    return q.skipApiCall ? null : this.app.engine.debugInfo(exec);
+    return q.skipApiCall ? null : this.deps.engine.debugInfo(exec);
   }
 }
 

@@ -37,7 +37,7 @@ export class SecretBox {
   }
 }
 
-/** Names whose values are credentials wherever they appear in a context (truto-contract.md §10.2). */
+/** Names whose values are credentials wherever they appear in a context (docs/contract.md §10.2). */
 export const PROTECTED_CONTEXT_KEYS = new Set([
   'access_token',
   'refresh_token',

@@ -61,7 +61,7 @@ export type IntegratedAccountPatch = Partial<
   Pick<IntegratedAccountRecord, 'tenant_id' | 'status' | 'context' | 'unified_model_override' | 'integration_override' | 'last_error' | 'is_blocked' | 'region'>
 >;
 
-/** An environment's override of one mapping row (truto-contract.md §12.1). */
+/** An environment's override of one mapping row (docs/contract.md §12.1). */
 export interface EnvironmentMappingRecord {
   id: string;
   environment_id: string;

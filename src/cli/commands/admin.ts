@@ -6,7 +6,7 @@ import { checkFormat, parseJson, printList, printValue, readBody } from '../io.t
 import { collect, parseQueryArgs } from '../query-args.ts';
 
 /**
- * The admin plane (truto-contract.md §10): `tessera accounts list|get|create|update|delete` and
+ * The admin plane (docs/contract.md §10): `tessera accounts list|get|create|update|delete` and
  * `tessera integrations list|get`.
  */
 interface ListOptions {

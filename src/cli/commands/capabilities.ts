@@ -5,7 +5,7 @@ import { OUTPUT_FORMATS } from '../format.ts';
 import { checkFormat, printValue } from '../io.ts';
 
 /**
- * `tessera capabilities <integrated_account_id | integration name>` (truto-contract.md §3.2, §15):
+ * `tessera capabilities <integrated_account_id | integration name>` (docs/contract.md §3.2, §15):
  * what an account (or an integration) can do, from `GET /integrated-account/{id}/capabilities`
  * when the argument is a uuid, else `GET /integration/{name}/capabilities`.
  */

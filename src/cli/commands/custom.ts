@@ -6,7 +6,7 @@ import { checkFormat, printValue, readBody, stdout } from '../io.ts';
 import { collect, parseQueryArgs } from '../query-args.ts';
 
 /**
- * `tessera custom <path> -m GET|POST|PUT|PATCH|DELETE` (truto-contract.md §13, §15): any path
+ * `tessera custom <path> -m GET|POST|PUT|PATCH|DELETE` (docs/contract.md §13, §15): any path
  * under the integration's base URL, sent through the server's `/custom/{path}` route with the
  * account's authorization applied. The provider's body is printed as it comes (json by default).
  */

@@ -7,7 +7,7 @@ import { collect, parseQueryArgs } from '../query-args.ts';
 
 /**
  * `tessera unified <model> <resource> [id]` and `tessera proxy <resource> [id]`
- * (truto-contract.md §15): -m picks the method (default list), the id is positional.
+ * (docs/contract.md §15): -m picks the method (default list), the id is positional.
  */
 export interface DataOptions {
   method: string;

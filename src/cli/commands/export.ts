@@ -11,7 +11,7 @@ import { collect, parseQueryArgs } from '../query-args.ts';
 /**
  * `tessera export <model>/<resource> -a <id> -o ndjson|csv|json [--out file]`: every page of a
  * list, written as each page arrives (nothing is held but the current page). A slash means a
- * unified list, no slash a proxy list (truto-contract.md §15). A progress line (records, pages,
+ * unified list, no slash a proxy list (docs/contract.md §15). A progress line (records, pages,
  * rate) goes to stderr when stderr is a terminal.
  */
 export const EXPORT_FORMATS = ['ndjson', 'csv', 'json'] as const;

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { TesseraError } from '../../errors/catalogue.ts';
+import { errors, TesseraError } from '../../errors/catalogue.ts';
 import { EXPRESSION_FUNCTIONS } from './functions.ts';
 
 /**
@@ -62,7 +62,7 @@ export async function evaluate(source: string, input: Record<string, unknown>, o
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     const err = e as { message?: string; position?: number };
-    throw new TesseraError(500, `Mapping ${options.label} failed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`);
+    throw errors.mappingFailed(`Mapping ${options.label} failed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`);
   }
 }
 

@@ -3,7 +3,7 @@ import qs from 'qs';
 
 /**
  * The subset of @truto/truto-jsonata's `core` and `datetime` presets that mappings may call
- * (truto-contract.md §12.4), implemented without its heavy dependencies. Each entry is
+ * (docs/contract.md §12.4), implemented without its heavy dependencies. Each entry is
  * `[implementation, jsonata signature]`.
  */
 type Fn = (...args: any[]) => unknown;

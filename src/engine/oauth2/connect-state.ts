@@ -41,10 +41,10 @@ export function openState(box: Sealer, sealed: string, now = Date.now()): Connec
   try {
     state = JSON.parse(box.decrypt(Buffer.from(sealed, 'base64url').toString('utf8'))) as ConnectState;
   } catch {
-    throw errors.badRequest('The OAuth state is not one this server issued; start the connection again with POST /oauth2/authorize');
+    throw errors.oauthState('The OAuth state is not one this server issued; start the connection again with POST /oauth2/authorize');
   }
-  if (state.v !== 1) throw errors.badRequest('The OAuth state has an unknown version; start the connection again with POST /oauth2/authorize');
-  if (state.expires_at < now) throw errors.badRequest('The OAuth connect link has expired; start the connection again with POST /oauth2/authorize');
+  if (state.v !== 1) throw errors.oauthState('The OAuth state has an unknown version; start the connection again with POST /oauth2/authorize');
+  if (state.expires_at < now) throw errors.oauthState('The OAuth connect link has expired; start the connection again with POST /oauth2/authorize');
   return state;
 }
 

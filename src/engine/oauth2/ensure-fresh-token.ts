@@ -113,7 +113,7 @@ async function renew(exec: Execution, settings: OAuth2Settings, token: StoredTok
     if (queued) return adopt(queued);
     // Another request or process may have renewed the token, or given up on it, while we waited.
     const stored = await exec.services.loadAccount(accountId);
-    if (!stored) throw errors.notFound(`Integrated account ${accountId} not found`);
+    if (!stored) throw errors.accountNotFound(accountId);
     if (stored.status === 'needs_reauth' && exec.account.status !== 'needs_reauth') throw errors.needsReauth();
     const storedToken = readToken(stored.context);
     const storedFrom = fingerprint(storedToken);
@@ -159,12 +159,12 @@ async function failure(exec: Execution, settings: OAuth2Settings, grant: TokenGr
     const message = `${settings.label} refused to ${what} (${e.code}${detailOf(e.body)}). The integrated account needs re-authentication. ${fix}`;
     await exec.services.markNeedsReauth(exec.account.id, message);
     exec.services.logger.warn({ integrated_account_id: exec.account.id, status: e.status, error: e.code }, 'OAuth token renewal refused');
-    return new TesseraError(401, message, { remote });
+    return new TesseraError(401, message, { code: 'TESSERA_OAUTH_FAILED', remote });
   }
   const message = `Could not ${what} for ${settings.label}: ${e.message}. The account is unchanged; retry later.`;
   if (e.kind === 'timeout') return errors.upstreamTimeout(message);
-  if (e.status === 429) return new TesseraError(429, message, { remote });
-  return new TesseraError(502, message, { remote });
+  if (e.status === 429) return new TesseraError(429, message, { code: 'TESSERA_OAUTH_FAILED', remote });
+  return new TesseraError(502, message, { code: 'TESSERA_OAUTH_FAILED', remote });
 }
 
 function detailOf(body: unknown): string {

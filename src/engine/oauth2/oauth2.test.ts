@@ -129,7 +129,7 @@ test('a refused refresh makes the account needs_reauth; later calls get 401 with
   const calls = provider.tokenCalls.length;
   const later = await items(id);
   assert.equal(later.status, 401);
-  assert.deepEqual(later.body, { statusCode: 401, error: 'Unauthorized', message: 'Integrated account needs re-authentication' });
+  assert.deepEqual(later.body, { statusCode: 401, error: 'Unauthorized', message: 'Integrated account needs re-authentication', code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' });
   assert.equal(provider.tokenCalls.length, calls);
   assert.equal(provider.apiCalls.length, 0);
 });

@@ -2,7 +2,7 @@ import { errors } from '../../errors/catalogue.ts';
 import type { IntegrationDefinition } from '../../integrations/definition-schema.ts';
 import { renderValue } from '../placeholders.ts';
 
-/** The `oauth2` variant of an integration's `credentials` (truto-contract.md §11.2). */
+/** The `oauth2` variant of an integration's `credentials` (docs/contract.md §11.2). */
 export type OAuth2Credentials = Extract<IntegrationDefinition['credentials'], { format: 'oauth2' }>;
 
 /** An integration's oauth2 config with placeholders rendered and defaults applied. */

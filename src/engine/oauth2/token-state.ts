@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TokenSet } from './token-client.ts';
 
 /**
- * Where an account keeps its OAuth token (truto-contract.md §10.2): `context.oauth.token`, with
+ * Where an account keeps its OAuth token (docs/contract.md §10.2): `context.oauth.token`, with
  * `access_token`, `refresh_token`, `expires_in` and (ours) `expires_at`.
  */
 export interface StoredToken {

@@ -11,7 +11,7 @@ const idName = (required: string[] = ['id', 'name']) =>
 const remoteData = { type: 'object', additionalProperties: true, description: 'The raw upstream object' } as const;
 
 /**
- * The usage-metering unified model (truto-contract.md §17): JSON Schemas with `id` and `name`
+ * The usage-metering unified model (docs/contract.md §17): JSON Schemas with `id` and `name`
  * required, properties in the documented order, `additionalProperties: false` except inside
  * `remote_data`.
  */

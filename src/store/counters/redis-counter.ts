@@ -25,7 +25,7 @@ export class RedisWindowCounter implements WindowCounter {
       await this.redis.connect();
     } catch (e) {
       this.redis.disconnect();
-      throw new Error(`Cannot connect to Redis (TESSERA_REDIS_URL): ${(e as Error).message}`);
+      throw new Error(`Cannot connect to Redis (TESSERA_REDIS_URL): ${(e as Error).message}`, { cause: e });
     }
     return this;
   }

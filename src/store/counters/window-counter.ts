@@ -1,5 +1,5 @@
 /**
- * Fixed-window request counters (truto-contract.md §9): `hit` counts one request against `key`
+ * Fixed-window request counters (docs/contract.md §9): `hit` counts one request against `key`
  * and says how many its window has seen and when the window ends. A key's window opens at its
  * first request and lasts `windowSeconds`, so every replica sharing the counter agrees on it.
  * The embedded default counts in memory (one process); with TESSERA_REDIS_URL, in Redis.

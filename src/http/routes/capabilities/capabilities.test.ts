@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadCatalog } from '../../../integrations/catalog.ts';
 import { ensureEnvironment, issueApiToken } from '../../../services/tokens.ts';
-import { SIMULATORS } from '../../../simulators/registry.ts';
+import { simulator as neonSimulator } from '../../../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 type Caps = {
@@ -130,7 +130,7 @@ describe('GET /integrated-account/{id}/capabilities', () => {
       body: JSON.stringify({
         tenant_id: 'caps-override',
         integration: 'neon',
-        context: SIMULATORS.neon.sandboxContext,
+        context: neonSimulator.sandbox.context,
         integration_override: { base_url: stack.simulators.neon, resources: { projects: { list: { path: '/projects', description: 'Projects of the organization' } } } },
         unified_model_override: { 'usage-metering': { users: { deactivate: { resource: 'members', method: 'update', request_body_mapping: '{ "role": "member" }' } } } },
       }),

@@ -1,11 +1,30 @@
 import { Hono } from 'hono';
-import { parseQueryString, requireAccountId } from '../../query.ts';
+import { parseQueryString, requireAccountId } from '../../../query/unified-query.ts';
+import { ANY_BODY, DATA_PLANE_ERRORS } from '../../openapi/components.ts';
+import { pascal, ref, VERBS, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 
+export const customDocs: RouteDocs = {
+  // app.all: one operation per verb.
+  operations: VERBS.map((method) => ({
+    method,
+    path: '/custom/{path}',
+    operationId: `custom${pascal(method)}`,
+    summary: `${method.toUpperCase()} any upstream path with the integration's authorization`,
+    description: 'The path (which may contain slashes) is appended to the integration base_url; integrated_account_id is stripped, the rest of the query and the body are forwarded; the response passes through.',
+    tags: ['Custom'],
+    params: { path: { description: 'Upstream path relative to the base URL' } },
+    parameters: [ref('parameters', 'IntegratedAccountId')],
+    ...(method === 'get' || method === 'delete' ? {} : { requestBody: ANY_BODY }),
+    success: { '200': { description: 'The upstream response, passed through', content: { '*/*': { schema: {} } } } },
+    errors: DATA_PLANE_ERRORS,
+  })),
+};
+
 /**
  * /custom/{path} — any verb, any path under the integration's base URL, with its authorization
- * applied (truto-contract.md §13). The provider's response passes through; errors are wrapped.
+ * applied (docs/contract.md §13). The provider's response passes through; errors are wrapped.
  */
 export function customRoutes() {
   const app = new Hono<HttpEnv>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../simulators/neon/index.ts';
+import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 let stack: TestStack;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { createEnvironmentMappingBody, environmentMappingView, patchEnvironmentMappingBody } from '../../../services/environment-mappings.ts';
-import { parseQueryString } from '../../query.ts';
+import { parseQueryString } from '../../../query/unified-query.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 

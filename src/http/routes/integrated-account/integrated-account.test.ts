@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../simulators/neon/index.ts';
+import { DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 let stack: TestStack;

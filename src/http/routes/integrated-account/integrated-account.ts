@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { createAccountBody, patchAccountBody, toView } from '../../../services/integrated-accounts.ts';
-import { parseQueryString, toBoolean, toLimit } from '../../query.ts';
+import { parseQueryString, toBoolean, toLimit } from '../../../query/unified-query.ts';
+import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
+import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 
@@ -21,7 +23,116 @@ function dateFilter(value: unknown, name: string) {
   return out;
 }
 
-/** /integrated-account — connections of end customers (truto-contract.md §10). */
+/** What toView returns. */
+const integratedAccountSchema: Json = {
+  title: 'IntegratedAccount',
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    tenant_id: { type: 'string' },
+    environment_id: { type: 'string' },
+    environment_integration_id: { type: ['string', 'null'] },
+    integration: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, category: { type: 'string' } },
+      required: ['id', 'name', 'category'],
+    },
+    status: { type: 'string', enum: ['active', 'connecting', 'post_install_error', 'validation_error', 'needs_reauth'] },
+    is_sandbox: { type: 'boolean', description: 'Read-only: writes through /unified and /proxy get 405' },
+    is_blocked: { type: 'boolean' },
+    authentication_method: { type: 'string' },
+    region: { type: 'string', enum: ['wnam', 'enam', 'apac', 'eu'] },
+    context: { type: 'object', additionalProperties: true, description: 'Credentials are returned as "********"' },
+    last_error: { type: ['string', 'null'] },
+    unified_model_override: { type: 'object', additionalProperties: true },
+    integration_override: { type: 'object', additionalProperties: true },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'tenant_id', 'environment_id', 'integration', 'status', 'is_sandbox', 'authentication_method', 'context', 'created_at', 'updated_at'],
+};
+
+const dateFilterParam = (name: string) => ({
+  name,
+  in: 'query',
+  description: `${name}[${OPERATORS.join('|')}]=<ISO 8601>`,
+  style: 'deepObject',
+  explode: true,
+  schema: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } },
+});
+const idParam = { id: { description: 'Integrated account id', schema: { type: 'string', format: 'uuid' } } };
+
+export const integratedAccountDocs: RouteDocs = {
+  schemas: {
+    IntegratedAccount: integratedAccountSchema,
+    IntegratedAccountList: adminListSchema(ref('schemas', 'IntegratedAccount')),
+    IntegratedAccountCreate: fromZod(createAccountBody, 'input'),
+    IntegratedAccountPatch: fromZod(patchAccountBody, 'input'),
+  },
+  operations: [
+    {
+      method: 'get',
+      path: '/integrated-account',
+      operationId: 'listIntegratedAccounts',
+      summary: 'List integrated accounts',
+      tags: ['Integrated accounts'],
+      parameters: [
+        { name: 'tenant_id', in: 'query', schema: { type: 'string' } },
+        { name: 'environment_id', in: 'query', schema: { type: 'string' } },
+        { name: 'integration.name', in: 'query', schema: { type: 'string' } },
+        { name: 'status', in: 'query', schema: { type: 'string' } },
+        { name: 'is_sandbox', in: 'query', schema: { type: 'boolean' } },
+        dateFilterParam('created_at'),
+        dateFilterParam('updated_at'),
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, default: DEFAULT_ADMIN_LIMIT } },
+        ref('parameters', 'NextCursor'),
+      ],
+      success: ok('A page of accounts', ref('schemas', 'IntegratedAccountList')),
+    },
+    {
+      method: 'post',
+      path: '/integrated-account',
+      operationId: 'createIntegratedAccount',
+      summary: 'Import an integrated account',
+      description: "The account starts as connecting, runs the integration's validation action, and ends active or validation_error.",
+      tags: ['Integrated accounts'],
+      requestBody: { required: true, content: jsonContent(ref('schemas', 'IntegratedAccountCreate')) },
+      success: ok('The account', ref('schemas', 'IntegratedAccount')),
+    },
+    {
+      method: 'get',
+      path: '/integrated-account/{id}',
+      operationId: 'getIntegratedAccount',
+      summary: 'Get an integrated account',
+      tags: ['Integrated accounts'],
+      params: idParam,
+      success: ok('The account', ref('schemas', 'IntegratedAccount')),
+    },
+    {
+      method: 'patch',
+      path: '/integrated-account/{id}',
+      operationId: 'updateIntegratedAccount',
+      summary: 'Update an integrated account',
+      description: 'context merges shallowly and keeps credentials; unified_model_override replaces the whole object and is checked (JSONata) when saved.',
+      tags: ['Integrated accounts'],
+      params: idParam,
+      requestBody: { required: true, content: jsonContent(ref('schemas', 'IntegratedAccountPatch')) },
+      success: ok('The account', ref('schemas', 'IntegratedAccount')),
+      errors: [...ADMIN_ERRORS, 405],
+    },
+    {
+      method: 'delete',
+      path: '/integrated-account/{id}',
+      operationId: 'deleteIntegratedAccount',
+      summary: 'Delete an integrated account',
+      tags: ['Integrated accounts'],
+      params: idParam,
+      success: ok('Deleted', ref('schemas', 'DeleteResult')),
+    },
+  ],
+};
+
+/** /integrated-account — connections of end customers (docs/contract.md §10). */
 export function integratedAccountRoutes() {
   const app = new Hono<HttpEnv>();
 

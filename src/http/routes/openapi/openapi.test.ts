@@ -5,9 +5,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { loadCatalog } from '../../../integrations/catalog.ts';
 import { UNIFIED_MODELS } from '../../../models/index.ts';
-import { honoPathToTemplates, shapeOf } from '../../../services/openapi.ts';
+import { honoPathToTemplates, shapeOf } from '../../openapi/build-document.ts';
 import { createHttpApp } from '../../app.ts';
-import { RESPONSE_FORMATS } from '../../query.ts';
+import { RESPONSE_FORMATS } from '../../../query/unified-query.ts';
 import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 type Json = Record<string, any>;

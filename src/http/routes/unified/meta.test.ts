@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { UNIFIED_MODELS } from '../../../models/index.ts';
 import { ensureEnvironment, issueApiToken } from '../../../services/tokens.ts';
-import { SIMULATORS } from '../../../simulators/registry.ts';
+import { simulator as neonSimulator } from '../../../providers/neon/simulator/index.ts';
 import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 const USERS_SCHEMA = UNIFIED_MODELS['usage-metering'].resources.users.schema;
@@ -28,7 +28,7 @@ async function createNeonAccount(extra: Record<string, unknown> = {}): Promise<s
     body: JSON.stringify({
       tenant_id: `meta-${Math.random().toString(36).slice(2)}`,
       integration: 'neon',
-      context: SIMULATORS.neon.sandboxContext,
+      context: neonSimulator.sandbox.context,
       integration_override: { base_url: stack.simulators.neon },
       ...extra,
     }),
@@ -153,7 +153,7 @@ describe('GET /unified/{model}/{resource}/meta/{method}', () => {
 
     const model = await call(`/unified/crm/contacts/meta/list?integrated_account_id=${neon}`);
     assert.equal(model.status, 404);
-    assert.deepEqual(Object.keys(model.body).sort(), ['error', 'message', 'statusCode']);
+    assert.deepEqual(Object.keys(model.body).sort(), ['code', 'error', 'message', 'statusCode']);
     assert.equal(model.body.message, 'Unknown unified model crm; known models: usage-metering');
 
     const resource = await meta('list', neon, 'contacts');

@@ -1,12 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
-import { parseUnifiedQuery } from '../../query.ts';
+import { parseUnifiedQuery } from '../../../query/unified-query.ts';
 import { rawQueryString, readJsonBody, sendJson, toTesseraError } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /**
- * /unified/{model}/{resource}[/{id}] — the data plane (truto-contract.md §3.1). GET without an id
- * lists, GET with an id gets; custom methods are POSTs only.
+ * /unified/{model}/{resource}[/{id}] — the data plane (docs/contract.md §3.1). GET without an id
+ * lists, GET with an id gets; custom methods are POSTs only. These generic routes are published
+ * per (model, resource) with each record schema, generated from the catalog's mappings by
+ * http/openapi/unified-paths.ts rather than described here.
  */
 export function unifiedRoutes() {
   const app = new Hono<HttpEnv>();

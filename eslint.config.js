@@ -1,0 +1,31 @@
+// ESLint (flat config) with typescript-eslint: `npm run lint`, also run by `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/sdk/models.gen.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    rules: {
+      // Upstream JSON is untyped by nature; `any` is allowed where a value crosses that line.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Layering: services and the engine never reach up into the HTTP layer.
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['src/services/**/*.ts', 'src/engine/**/*.ts', 'src/store/**/*.ts', 'src/integrations/**/*.ts', 'src/query/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/http/**'], message: 'services, engine, store, integrations and query sit below http/: move what you need down instead.' }] }],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/http/**', '**/services/*', '**/services/**'], message: 'the engine sits below services/ and http/.' }] }],
+    },
+  },
+);

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import qs from 'qs';
+import { parseQueryString, parseUnifiedQuery } from './unified-query.ts';
+
+const ID = '0b7c3f2e-2b1a-4c3d-9e8f-112233445566';
+
+test('truto_exclude_fields arrives as a string array from every client encoding', () => {
+  for (const q of [
+    'truto_exclude_fields[]=roles&truto_exclude_fields[]=organization.name',
+    'truto_exclude_fields%5B0%5D=roles&truto_exclude_fields%5B1%5D=organization.name',
+    'truto_exclude_fields=roles,organization.name',
+    'truto_exclude_fields=roles&truto_exclude_fields=organization.name',
+    'truto_exclude_fields=roles,,organization.name,',
+  ]) {
+    assert.deepEqual(parseUnifiedQuery(`integrated_account_id=${ID}&${q}`).excludeFields, ['roles', 'organization.name'], q);
+  }
+});
+
+test('the TS SDK encoding (qs indices) parses back exactly, beyond qs default array limit', () => {
+  const fields = Array.from({ length: 30 }, (_, i) => `f${i}`);
+  const wire = qs.stringify({ integrated_account_id: ID, truto_exclude_fields: fields, remote_query: { foo: 'bar', nested: { a: '1' } } });
+  const parsed = parseUnifiedQuery(wire);
+  assert.deepEqual(parsed.excludeFields, fields);
+  assert.deepEqual(parsed.remoteQuery, { foo: 'bar', nested: { a: '1' } });
+});
+
+test('an empty next_cursor or limit counts as absent; commas in ordinary values survive', () => {
+  const parsed = parseUnifiedQuery(`integrated_account_id=${ID}&next_cursor=&limit=&search=a,b`);
+  assert.equal(parsed.nextCursor, undefined);
+  assert.equal(parsed.limit, undefined);
+  assert.equal(parsed.query.search, 'a,b');
+  assert.equal('limit' in parsed.query, false);
+});
+
+test('query keeps limit (as a number) and drops the Truto and routing keys', () => {
+  const parsed = parseUnifiedQuery(`integrated_account_id=${ID}&limit=25&truto_unknown=1&remote_query[x]=1&next_cursor=abc&foo=bar`);
+  assert.deepEqual(parsed.query, { limit: 25, foo: 'bar' });
+  assert.equal(parsed.rawQuery.truto_unknown, '1');
+});
+
+test('booleans are strict: true/1/false/0 in any case', () => {
+  assert.equal(parseUnifiedQuery(`integrated_account_id=${ID}&truto_ignore_remote_data=TRUE`).ignoreRemoteData, true);
+  assert.equal(parseUnifiedQuery(`integrated_account_id=${ID}&truto_ignore_remote_data=0`).ignoreRemoteData, false);
+  assert.throws(() => parseUnifiedQuery(`integrated_account_id=${ID}&truto_ignore_remote_data=yes`), /must be true or false/);
+});
+
+test('client mistakes are 400s that say what to do', () => {
+  const cases: [string, RegExp][] = [
+    ['', /Missing required query parameters: integrated_account_id/],
+    ['integrated_account_id=abc', /must be a UUID/],
+    [`integrated_account_id=${ID}&truto_response_format=xml`, /must be one of/],
+    [`integrated_account_id=${ID}&limit=-1`, /limit must be an integer/],
+    [`integrated_account_id=${ID}&limit=2.5`, /limit must be an integer/],
+    [`integrated_account_id=${ID}&remote_query=flat`, /remote_query must be an object/],
+    [`integrated_account_id=${ID}&truto_super_query=apac`, /truto_super_query is not supported/],
+    [`integrated_account_id=${ID}&a]=1`, /brackets must be balanced/],
+    [`integrated_account_id=${ID}&a[b=1`, /brackets must be balanced/],
+    [`integrated_account_id=${ID}&%E0%A4%A=1`, /cannot decode/],
+  ];
+  for (const [q, message] of cases) {
+    assert.throws(() => parseUnifiedQuery(q), (e: any) => e.status === 400 && message.test(e.message), q);
+  }
+});
+
+test('plus decodes to a space and repeated keys combine', () => {
+  assert.deepEqual(parseQueryString('a=hello+world&ids=1&ids=2'), { a: 'hello world', ids: ['1', '2'] });
+});

@@ -1,0 +1,123 @@
+import qs from 'qs';
+import { errors } from '../errors/catalogue.ts';
+
+/**
+ * Query strings as real clients send them (docs/contract.md §4): qs with raised limits, arrays
+ * accepted in every encoding, strict booleans, and brackets that must balance.
+ */
+export const QS_OPTIONS = { arrayLimit: 1000, depth: 10, parameterLimit: 10000, allowDots: false, comma: false, duplicates: 'combine' } as const;
+
+const BALANCED_KEY = /^[^[\]]+(\[[^[\]]*\])*$/;
+
+export function parseQueryString(raw: string): Record<string, unknown> {
+  const text = raw.startsWith('?') ? raw.slice(1) : raw;
+  for (const pair of text.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    let key: string;
+    try {
+      key = decodeURIComponent((eq === -1 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+    } catch {
+      throw errors.invalidQuery(`Malformed query string: cannot decode "${pair.slice(0, 80)}"`);
+    }
+    if (!BALANCED_KEY.test(key)) throw errors.invalidQuery(`Malformed query parameter name "${key.slice(0, 80)}": brackets must be balanced, as in remote_query[foo]=bar or truto_exclude_fields[]=roles`);
+  }
+  return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
+}
+
+/** `x[]=a&x[]=b`, `x[0]=a`, `x=a,b`, `x=a&x=b` and `x=a` all become `['a', 'b']`; empty elements dropped. */
+export function toStringArray(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [value];
+  const out: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') throw errors.invalidQuery(`${name} must be a list of strings`);
+    for (const part of item.split(',')) if (part.trim()) out.push(part.trim());
+  }
+  return out;
+}
+
+export function toBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    const v = value.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+  }
+  throw errors.invalidQuery(`${name} must be true or false (or 1 or 0), got ${JSON.stringify(value)}`);
+}
+
+export function toLimit(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= 1) return Number(value);
+  throw errors.invalidQuery(`limit must be an integer of at least 1, got ${JSON.stringify(value)}`);
+}
+
+export const RESPONSE_FORMATS = ['unified', 'raw', 'normalized', 'stream', 'debug'] as const;
+export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+
+export interface UnifiedQuery {
+  integratedAccountId: string;
+  format: ResponseFormat;
+  excludeFields: string[];
+  ignoreRemoteData: boolean;
+  ignoreLimit: boolean;
+  skipApiCall: boolean;
+  keyBy?: string;
+  limit?: number;
+  nextCursor?: string;
+  remoteQuery: Record<string, unknown>;
+  /** Coerced, without integrated_account_id, next_cursor, truto_* and remote_query (limit stays). */
+  query: Record<string, unknown>;
+  rawQuery: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function requireAccountId(value: unknown): string {
+  if (value === undefined || value === '') throw errors.missingQuery(['integrated_account_id']);
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw errors.invalidQuery(`integrated_account_id must be a UUID, got ${JSON.stringify(value).slice(0, 80)}`);
+  }
+  return value.toLowerCase();
+}
+
+export function parseUnifiedQuery(rawQueryString: string): UnifiedQuery {
+  const rawQuery = parseQueryString(rawQueryString);
+  const integratedAccountId = requireAccountId(rawQuery.integrated_account_id);
+  const format = (rawQuery.truto_response_format ?? 'unified') as ResponseFormat;
+  if (typeof format !== 'string' || !RESPONSE_FORMATS.includes(format)) {
+    throw errors.invalidQuery(`truto_response_format must be one of ${RESPONSE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  }
+  if (rawQuery.truto_super_query !== undefined) throw errors.invalidQuery('truto_super_query is not supported by this server');
+  const remoteQuery = rawQuery.remote_query ?? {};
+  if (typeof remoteQuery !== 'object' || Array.isArray(remoteQuery)) {
+    throw errors.invalidQuery('remote_query must be an object of upstream parameters, as in remote_query[foo]=bar');
+  }
+  const keyBy = rawQuery.truto_key_by;
+  if (keyBy !== undefined && (typeof keyBy !== 'string' || !keyBy)) throw errors.invalidQuery('truto_key_by must be a field name or dotted path');
+  const nextCursor = rawQuery.next_cursor;
+  if (nextCursor !== undefined && typeof nextCursor !== 'string') throw errors.invalidCursor();
+  const query: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rawQuery)) {
+    if (k === 'integrated_account_id' || k === 'next_cursor' || k === 'remote_query' || k.startsWith('truto_')) continue;
+    query[k] = v;
+  }
+  const limit = toLimit(rawQuery.limit);
+  if (limit === undefined) delete query.limit;
+  else query.limit = limit;
+  return {
+    integratedAccountId,
+    format,
+    excludeFields: toStringArray(rawQuery.truto_exclude_fields, 'truto_exclude_fields'),
+    ignoreRemoteData: toBoolean(rawQuery.truto_ignore_remote_data, 'truto_ignore_remote_data') ?? false,
+    ignoreLimit: toBoolean(rawQuery.truto_ignore_limit, 'truto_ignore_limit') ?? false,
+    skipApiCall: toBoolean(rawQuery.truto_skip_api_call, 'truto_skip_api_call') ?? false,
+    keyBy: keyBy as string | undefined,
+    limit,
+    nextCursor: nextCursor || undefined,
+    remoteQuery: remoteQuery as Record<string, unknown>,
+    query,
+    rawQuery,
+  };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { TesseraConfig } from '../config.ts';
+import { createExecution } from '../engine/create-execution.ts';
+import { mergeMappingLayers } from '../engine/merge-mapping.ts';
+import type { EngineServices, Execution } from '../engine/types.ts';
+import { errors } from '../errors/catalogue.ts';
+import type { Catalog } from '../integrations/catalog.ts';
+import type { IntegrationDefinition, MappingConfig } from '../integrations/definition-schema.ts';
+import { effectiveIntegration } from '../integrations/effective-integration.ts';
+import type { IntegratedAccountRecord, Store } from '../store/types.ts';
+
+export interface AccountAccessDeps {
+  store: Store;
+  catalog: Catalog;
+  engineServices: EngineServices;
+  upstream: TesseraConfig['upstream'];
+}
+
+/** What one data-plane call runs with. */
+export interface ResolvedCall {
+  account: IntegratedAccountRecord;
+  mapping: MappingConfig;
+  exec: Execution;
+}
+
+/**
+ * The one place that turns (environment, account id, model, resource, method) into what a call
+ * runs with: the usable account, the merged mapping and the execution. Unified, proxy, custom,
+ * meta and account validation all go through it, so the account rules (docs/contract.md §5.9
+ * step 2) and the merge (§12.3) cannot drift apart between them.
+ */
+export class AccountAccess {
+  constructor(private readonly deps: AccountAccessDeps) {}
+
+  integrationOf(name: string): IntegrationDefinition {
+    const def = this.deps.catalog.getIntegration(name);
+    if (!def) throw errors.integrationNotFound(`Integration ${name} not found`);
+    return def;
+  }
+
+  async get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
+    if (!z.string().uuid().safeParse(id).success) throw errors.accountNotFound(id);
+    const account = await this.deps.store.getIntegratedAccount(id);
+    // Another environment's account is "not found", never "forbidden" (docs/contract.md §1.2).
+    if (!account || account.environment_id !== environmentId) throw errors.accountNotFound(id);
+    return account;
+  }
+
+  /** Resolves and checks the account for a data-plane call (docs/contract.md §5.9 step 2). */
+  async usable(environmentId: string, id: string, method: string): Promise<IntegratedAccountRecord> {
+    const account = await this.get(environmentId, id);
+    if (account.is_blocked) throw errors.accountBlocked();
+    if (account.status === 'needs_reauth') throw errors.needsReauth();
+    if (account.is_sandbox && method !== 'list' && method !== 'get') throw errors.methodNotAllowed('Sandbox integrated accounts are read-only');
+    return account;
+  }
+
+  /** base ← environment ← integrated account (docs/contract.md §12.3). */
+  async mappingFor(account: IntegratedAccountRecord, model: string, resource: string, method: string): Promise<MappingConfig> {
+    const [row] = await this.deps.store.listEnvironmentMappings({ environment_id: account.environment_id, integration: account.integration, model, resource, method });
+    const accountLayer = (account.unified_model_override as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[model]?.[resource]?.[method] as Partial<MappingConfig> | undefined;
+    const mapping = mergeMappingLayers([this.deps.catalog.getMapping(account.integration, model, resource, method), row?.config as Partial<MappingConfig> | undefined, accountLayer]);
+    if (!mapping) throw errors.methodNotSupported(`Method ${method} is not supported for ${model}/${resource} on integration ${account.integration}`);
+    return mapping;
+  }
+
+  execution(account: IntegratedAccountRecord, req: { signal?: AbortSignal; idempotencyKey?: string } = {}): Execution {
+    const integration = this.deps.catalog.getIntegration(account.integration);
+    if (!integration) throw errors.integrationNotFound(`Integration ${account.integration} is not installed on this server`);
+    return createExecution({ integration: effectiveIntegration(integration, account), account, services: this.deps.engineServices, config: this.deps.upstream, signal: req.signal, idempotencyKey: req.idempotencyKey });
+  }
+
+  /** The usable account, its merged mapping and the execution for one unified call. */
+  async resolve(environmentId: string, accountId: string, model: string, resource: string, method: string, req: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ResolvedCall> {
+    const account = await this.usable(environmentId, accountId, method);
+    const mapping = await this.mappingFor(account, model, resource, method);
+    return { account, mapping, exec: this.execution(account, req) };
+  }
+}
