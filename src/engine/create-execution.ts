@@ -2,6 +2,7 @@ import type { TesseraConfig } from '../config.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
 import { compose, httpSender } from '../upstream/http-sender.ts';
+import { budgetInterceptor } from '../upstream/interceptors/budget.ts';
 import { retryInterceptor, type RetryDecision } from '../upstream/interceptors/retry.ts';
 import { traceInterceptor } from '../upstream/interceptors/trace.ts';
 import type { Send, UpstreamCallRecord, UpstreamResponse } from '../upstream/types.ts';
@@ -41,6 +42,7 @@ export interface ExecutionInput {
 
 export function createExecution(input: ExecutionInput): Execution {
   const calls: UpstreamCallRecord[] = [];
+  const budget = input.integration.rate_limit?.budget;
   const send = compose(input.transport ?? httpSender(input.config.timeoutMs), [
     retryInterceptor({
       maxRetries: input.config.maxRetries,
@@ -50,6 +52,10 @@ export function createExecution(input: ExecutionInput): Execution {
       classify: (response) => classifyRateLimit(input.integration, response),
     }),
     traceInterceptor(calls),
+    // Innermost: every attempt, retries included, spends the provider's documented budget.
+    ...(budget && input.services.budgets
+      ? [budgetInterceptor({ budgets: input.services.budgets, key: `${input.integration.name}:${input.account.id}`, requests: budget.requests, perSeconds: budget.per_seconds, maxWaitSeconds: input.config.maxRetryWaitSeconds })]
+      : []),
   ]);
   return {
     integration: input.integration,

@@ -1,6 +1,7 @@
 import qs from 'qs';
 import { TesseraError, errors, INSIGHT_TEXT, reasonPhrase } from '../errors/catalogue.ts';
 import type { AuthorizationDefinition, IntegrationDefinition, ResourceMethodDefinition } from '../integrations/definition-schema.ts';
+import { BudgetExhausted } from '../upstream/interceptors/budget.ts';
 import { RetryExhausted } from '../upstream/interceptors/retry.ts';
 import { UpstreamNetworkError, type UpstreamRequest, type UpstreamResponse } from '../upstream/types.ts';
 import { evaluate } from './expressions/evaluate.ts';
@@ -100,11 +101,17 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     Object.assign(headers, page.headers);
     if (page.url) url = page.url;
   }
-  const qsText = serialiseQuery(query, def.query_array_format ?? integration.query_array_format);
-  if (qsText && !call.pageState?.url) url += (url.includes('?') ? '&' : '?') + qsText;
+  let bodyValue = call.body === undefined && def.body !== undefined ? renderValue(def.body, scope) : call.body;
+  if (def.query_in_body) {
+    // POST-for-read: what a GET would put in the URL (mapped query, limit, page state) is the body.
+    const fixed = bodyValue !== null && typeof bodyValue === 'object' && !Array.isArray(bodyValue) ? bodyValue : {};
+    bodyValue = { ...fixed, ...query };
+  } else {
+    const qsText = serialiseQuery(query, def.query_array_format ?? integration.query_array_format);
+    if (qsText && !call.pageState?.url) url += (url.includes('?') ? '&' : '?') + qsText;
+  }
 
   let body: string | undefined;
-  const bodyValue = call.body === undefined && def.body !== undefined ? renderValue(def.body, scope) : call.body;
   if (bodyValue !== undefined && !def.ignore_body && def.method !== 'get') {
     if (def.body_format === 'form') {
       body = qs.stringify(bodyValue);
@@ -125,7 +132,8 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     url,
     headers,
     body,
-    retryable: def.method === 'get' || exec.idempotencyKey !== undefined,
+    // A POST that only reads (query_in_body) is as safe to repeat as a GET.
+    retryable: def.method === 'get' || def.query_in_body === true || exec.idempotencyKey !== undefined,
     role: call.role,
     signal: exec.signal,
   };
@@ -214,6 +222,9 @@ function defaultRemoteMessage(body: unknown): string | undefined {
 }
 
 async function toRemoteError(exec: Execution, e: unknown): Promise<unknown> {
+  if (e instanceof BudgetExhausted) {
+    return new TesseraError(429, e.message, { code: 'TESSERA_UPSTREAM_BUDGET_SPENT', headers: { 'retry-after': String(e.retryAfterSeconds) } });
+  }
   if (e instanceof RetryExhausted) {
     const err = await remoteError(exec, { method: 'get', path: '', body_format: 'json' } as ResourceMethodDefinition, e.response);
     return new TesseraError(429, err.message, { remote: err.remote, headers: { ...err.headers, 'retry-after': String(e.retryAfterSeconds) } });

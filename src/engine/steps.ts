@@ -20,6 +20,8 @@ export interface StepScope {
   body?: unknown;
   id?: string;
   data?: unknown;
+  /** The date-window chunk of a windowed list (engine/windows.ts). */
+  window?: unknown;
 }
 
 export async function runSteps(exec: Execution, steps: StepDefinition[] | undefined, scope: StepScope, label: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { Logger } from '../logger.ts';
+import type { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
 import type { Send, UpstreamCallRecord, UpstreamRequest, UpstreamResponse } from '../upstream/types.ts';
 
@@ -12,6 +13,8 @@ export interface Cache {
 /** What the engine may ask of the layers around it, without knowing them. */
 export interface EngineServices {
   cache: Cache;
+  /** Providers' documented request budgets, per account, shared by every request of the process. */
+  budgets?: RequestBudgets;
   logger: Logger;
   /** Persist keys discovered by `update_context` steps (top-level keys of `patch` replace the stored ones). */
   persistContext(accountId: string, patch: Record<string, unknown>): Promise<void>;

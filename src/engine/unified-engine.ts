@@ -10,6 +10,7 @@ import { redactBody, redactHeaders, redactUrl } from './redact.ts';
 import { callResource, type ResourceCallResult } from './resource-call.ts';
 import { runIntegrationSteps, runSteps } from './steps.ts';
 import type { Execution } from './types.ts';
+import { resolveWindow, type ResolvedWindow, type WindowChunk } from './windows.ts';
 
 /**
  * Runs unified requests: the mapping (already merged across layers) says which resource methods
@@ -55,16 +56,21 @@ export interface DebugInfo {
   calls: Execution['calls'];
 }
 
-/** Cursor state for lists: which phase, and the upstream paging state inside it. */
+/** Cursor state for lists: which window chunk and phase, and the upstream paging state inside it. */
 interface ListCursorState {
   ph: number;
   s?: PageState;
+  /** Window chunk index, and the window itself as resolved on the first page (so "now" cannot move it). */
+  w?: number;
+  win?: { start: string; end: string };
 }
 
 export class UnifiedEngine {
   constructor(
     private readonly cursors: CursorCodec,
     private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
+    /** "Now" for default date windows; injectable so tests pin it. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async list(exec: Execution, mapping: MappingConfig, call: UnifiedCall, resourceInfo: UnifiedResource): Promise<ListPage> {
@@ -76,18 +82,31 @@ export class UnifiedEngine {
       if (!decoded || typeof decoded.ph !== 'number' || decoded.ph >= phases.length) throw errors.invalidCursor();
       state = decoded;
     }
+    const window = mapping.window ? this.windowOf(mapping, call, state, exec.integration.name) : undefined;
+    if (window && (state.w ?? 0) >= window.chunks.length) throw errors.invalidCursor();
     if (call.skipApiCall) return { records: await this.mapSkipped(exec, mapping, call, 'list'), nextCursor: null, looping: false, partial: false };
     await runIntegrationSteps(exec);
+    const chunk = window?.chunks[state.w ?? 0];
     const phase = { ...mapping, ...phases[state.ph], side_load: mapping.side_load } as MappingConfig;
     const [page, sideLoad] = await Promise.all([
-      this.fetchPhasePage(exec, phase, call, state.s),
+      this.fetchPhasePage(exec, phase, call, state.s, chunk),
       this.sideLoads(exec, mapping.side_load, call),
     ]);
-    const records = await this.mapRecords(exec, phase, call, page.records, sideLoad, resourceInfo);
+    const records = await this.mapRecords(exec, phase, call, page.records, sideLoad, resourceInfo, chunk);
+    const win = window && { start: window.start, end: window.end };
+    const w = state.w ?? 0;
     let next: ListCursorState | null = null;
-    if (page.nextState) next = { ph: state.ph, s: page.nextState };
-    else if (!page.looping && state.ph + 1 < phases.length) next = { ph: state.ph + 1 };
+    if (page.nextState) next = { ph: state.ph, s: page.nextState, ...(win ? { w, win } : {}) };
+    else if (!page.looping && state.ph + 1 < phases.length) next = { ph: state.ph + 1, ...(win ? { w, win } : {}) };
+    else if (!page.looping && window && w + 1 < window.chunks.length) next = { ph: 0, w: w + 1, win };
     return { records, nextCursor: next ? this.cursors.encode(cursorScope, next) : null, looping: page.looping, partial: page.looping };
+  }
+
+  /** The list's date window: from the query on the first page, from the cursor after that. */
+  private windowOf(mapping: MappingConfig, call: UnifiedCall, state: ListCursorState, integration: string): ResolvedWindow {
+    const def = mapping.window!;
+    const query = state.win ? { ...call.query, [def.start_param]: state.win.start, [def.end_param]: state.win.end } : call.query;
+    return resolveWindow(def, query, integration, this.clock());
   }
 
   /** `truto_ignore_limit` and `stream`: follow every page, handing each one over as it is mapped. */
@@ -192,9 +211,9 @@ export class UnifiedEngine {
     };
   }
 
-  private async fetchPhasePage(exec: Execution, phase: CallConfig, call: UnifiedCall, pageState: PageState | undefined) {
-    await runSteps(exec, phase.before, { query: call.query, id: call.id }, 'mapping before');
-    const query = await this.outboundQuery(exec, phase, call);
+  private async fetchPhasePage(exec: Execution, phase: CallConfig, call: UnifiedCall, pageState: PageState | undefined, window?: WindowChunk) {
+    await runSteps(exec, phase.before, { query: call.query, id: call.id, window }, 'mapping before');
+    const query = await this.outboundQuery(exec, phase, call, window);
     return callResource(exec, {
       resource: requireResource(phase),
       method: phase.method ?? 'list',
@@ -207,8 +226,8 @@ export class UnifiedEngine {
     });
   }
 
-  private async outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall): Promise<Record<string, unknown>> {
-    const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body };
+  private async outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall, window?: WindowChunk): Promise<Record<string, unknown>> {
+    const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body, window };
     const fixed = renderValue(config.query ?? {}, scope);
     const mapped = config.query_mapping ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping` }) : {};
     return { ...fixed, ...(mapped && typeof mapped === 'object' ? mapped : {}) };
@@ -295,9 +314,11 @@ export class UnifiedEngine {
     records: unknown[],
     sideLoad: Record<string, unknown>,
     info: UnifiedResource,
+    window?: WindowChunk,
   ): Promise<MappedRecord[]> {
     void info;
     return mapUpstreamRecords({
+      window,
       integrationName: exec.integration.name,
       config,
       call,
@@ -351,6 +372,8 @@ export interface MapRecordsInput {
   before: Record<string, unknown>;
   /** Response headers of the main upstream call. */
   headers: Record<string, string>;
+  /** The window chunk this page belongs to, for lists over a date window. */
+  window?: WindowChunk;
 }
 
 /**
@@ -361,7 +384,7 @@ export interface MapRecordsInput {
 export async function mapUpstreamRecords(input: MapRecordsInput): Promise<MappedRecord[]> {
   const { config, call, records } = input;
   const label = `${input.integrationName} ${call.model}/${call.resource} ${call.method}`;
-  const base = { query: call.query, rawQuery: call.rawQuery, context: input.context, side_load: input.sideLoad, id: call.id, before: input.before, headers: input.headers };
+  const base = { query: call.query, rawQuery: call.rawQuery, context: input.context, side_load: input.sideLoad, id: call.id, before: input.before, headers: input.headers, window: input.window };
   if (!config.response_mapping) {
     return records.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: r }));
   }

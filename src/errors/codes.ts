@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   // Remote: the provider's answer (truto_is_remote_error: true)
   TESSERA_REMOTE_ERROR: { status: 0, summary: 'The provider answered with an error; statusCode is its status and raw_response its body.' },
   TESSERA_REMOTE_RATE_LIMITED: { status: 429, summary: 'The provider rate-limited the call beyond the retry budget; wait Retry-After seconds.' },
+  TESSERA_UPSTREAM_BUDGET_SPENT: { status: 429, summary: 'The provider\'s documented request budget for this account is spent for longer than Tessera may wait; wait Retry-After seconds.' },
   TESSERA_UPSTREAM_UNREACHABLE: { status: 502, summary: 'The provider could not be reached (connection refused, DNS, TLS, egress policy).' },
   TESSERA_UPSTREAM_TIMEOUT: { status: 504, summary: 'The provider did not answer within the upstream timeout.' },
   TESSERA_OAUTH_FAILED: { status: 0, summary: 'The provider refused an OAuth token exchange or refresh; statusCode follows its answer.' },

@@ -129,6 +129,11 @@ export type StepDefinition = z.infer<typeof stepSchema>;
 export const resourceMethodSchema = z.object({
   path: z.string().min(1),
   method: httpMethod.default('get'),
+  /**
+   * Extension: a read whose parameters travel in the JSON body (POST-for-read, e.g. report
+   * endpoints): the mapped query and the paging parameters are sent as the body, not the URL.
+   */
+  query_in_body: z.boolean().optional(),
   base_url: z.string().optional(),
   headers: stringMap.optional(),
   query: stringMap.optional(),
@@ -168,6 +173,12 @@ export const integrationSchema = z.object({
       is_rate_limited: jsonata.optional(),
       retry_after_header_expression: jsonata.optional(),
       rate_limit_header_expression: jsonata.optional(),
+      /**
+       * Extension: the request budget the provider documents, per integrated account (e.g. 20
+       * requests per 60 s). Tessera spaces its calls to stay inside it, waiting within the
+       * request's time budget instead of spending the provider's patience on 429s.
+       */
+      budget: z.object({ requests: z.number().int().positive(), per_seconds: z.number().positive() }).optional(),
     })
     .optional(),
   /** Extension: response headers that identify a request upstream; forwarded on remote errors. */
@@ -204,6 +215,24 @@ const callFields = {
 
 const callSchema = z.object(callFields);
 
+/** Extension: a list over a date window, validated and fanned out in chunks (engine/windows.ts). */
+export const windowSchema = z.object({
+  /** Unified query parameters carrying the window (ISO 8601 date or date-time). */
+  start_param: z.string().default('start_date'),
+  end_param: z.string().default('end_date'),
+  /** Span when start is not given: end - default_days. End defaults to now. */
+  default_days: z.number().positive().default(7),
+  /** The longest window one unified request may ask for (a 400 beyond it). */
+  max_days: z.number().positive().optional(),
+  /** How far back the source keeps data (a 400 beyond it). */
+  max_age_days: z.number().positive().optional(),
+  /** The longest span one upstream request may cover; longer windows are split and fetched in order. */
+  chunk_days: z.number().positive().optional(),
+  /** `day`: start and end snap to UTC midnights (sources that report whole days). */
+  align: z.enum(['day', 'none']).default('day'),
+});
+export type WindowDefinition = z.infer<typeof windowSchema>;
+
 export const sideLoadSchema = z.object({
   resource: z.string().min(1),
   method: z.string().min(1).default('get'),
@@ -237,6 +266,8 @@ export const mappingConfigSchema = z.object({
   id_expression: jsonata.optional(),
   /** Extension: a list served as consecutive phases (e.g. members, then pending invitations). */
   phases: z.array(callSchema).optional(),
+  /** Extension: the list covers a date window (usage reports); `window` is in scope of query_mapping and response_mapping. */
+  window: windowSchema.optional(),
   documentation_link: z.string().optional(),
 });
 export type MappingConfig = z.infer<typeof mappingConfigSchema>;

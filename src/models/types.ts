@@ -7,6 +7,12 @@ export interface UnifiedResource {
   description: string;
   methods: string[];
   schema: JsonSchema;
+  /**
+   * The unified query parameters of the resource's list (beyond the contract's own), as a JSON
+   * Schema object. An integration declares the subset it honours in its mapping's
+   * `query_schema`; a caller passing one the integration lacks gets a 400 naming it.
+   */
+  query?: JsonSchema;
 }
 
 export interface UnifiedModel {

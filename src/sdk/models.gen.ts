@@ -122,10 +122,19 @@ export interface UsageMeteringUsage {
     id?: string;
     provider?: string;
   };
+  /**
+   * Money for the period. Amounts are integers in minor units of the currency (cents for USD), converted from the source without floating-point arithmetic.
+   */
   charges?: {
-    amount?: number;
-    currency?: string;
-    type?:
+    /**
+     * Minor units of currency (e.g. 1234 = $12.34)
+     */
+    amount: number;
+    /**
+     * Upper-case ISO 4217 code
+     */
+    currency: string;
+    type:
       | 'total'
       | 'net'
       | 'on_demand'
@@ -137,7 +146,47 @@ export interface UsageMeteringUsage {
       | 'credit'
       | 'platform_fee';
   }[];
+  /**
+   * What was used in the period. Sub-objects appear when the source reports them.
+   */
   usage?: {
+    /**
+     * A generic quantity, in `unit`
+     */
+    quantity?: number;
+    /**
+     * The unit of `quantity` (tokens, requests, GB, hours, images, …)
+     */
+    unit?: string;
+    /**
+     * Request counts; `total` always, kinds where the source splits them
+     */
+    requests?: {
+      total?: number;
+      [k: string]: number | undefined;
+    };
+    tokens?: {
+      /**
+       * Input tokens not read from a cache
+       */
+      input?: number;
+      output?: number;
+      cache_read?: number;
+      cache_write?: number;
+      /**
+       * input + output + cache_read + cache_write
+       */
+      total?: number;
+    };
+    /**
+     * Coding-assistant counters (lines, accepts, applies, …)
+     */
+    code?: {
+      [k: string]: number | undefined;
+    };
+    activity?: {
+      [k: string]: unknown | undefined;
+    };
     [k: string]: unknown | undefined;
   };
   surface?: 'chat' | 'claude_code' | 'cowork' | 'office_agent' | 'composer' | 'api';

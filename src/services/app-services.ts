@@ -13,6 +13,7 @@ import type { Store } from '../store/types.ts';
 import { MemoryWindowCounter } from '../store/counters/memory-counter.ts';
 import { RedisWindowCounter } from '../store/counters/redis-counter.ts';
 import type { WindowCounter } from '../store/counters/window-counter.ts';
+import { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import { AccountAccess } from './account-access.ts';
 import { DiscoveryService } from './discovery.ts';
 import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
@@ -59,6 +60,7 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   };
   const engineServices: EngineServices = {
     cache,
+    budgets: new RequestBudgets(),
     logger,
     // Under the account lock, so a step's write and a token refresh never undo each other.
     persistContext: (accountId, patch) => engineServices.withAccountLock(accountId, () => writeContext(accountId, patch)),

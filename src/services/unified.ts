@@ -1,4 +1,5 @@
 import { errors } from '../errors/catalogue.ts';
+import { checkUnifiedQuery } from '../engine/query-check.ts';
 import { keyOf, keyRecords, shapeRecord, type ShapeOptions } from '../engine/shape-records.ts';
 import type { Execution } from '../engine/types.ts';
 import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
@@ -44,13 +45,23 @@ export class UnifiedService {
     const info = this.resourceInfo(req.model, req.resource);
     const q = req.query;
     const { account, mapping, exec } = await this.deps.access.resolve(req.environmentId, q.integratedAccountId, req.model, req.resource, req.method, req);
+    // Reads are checked against what the integration accepts before any upstream call.
+    const query =
+      req.method === 'list' || req.method === 'get'
+        ? checkUnifiedQuery(q.query, {
+            schema: mapping.query_schema,
+            modelParameters: Object.keys((info.query?.properties ?? {}) as object),
+            integration: account.integration,
+            target: `${req.model}/${req.resource} ${req.method}`,
+          })
+        : q.query;
     const call: UnifiedCall = {
       model: req.model,
       resource: req.resource,
       method: req.method,
       id: req.id,
       body: req.body,
-      query: q.query,
+      query,
       rawQuery: q.rawQuery,
       remoteQuery: q.remoteQuery,
       limit: q.limit,
