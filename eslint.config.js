@@ -7,7 +7,20 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: {
       // Upstream JSON is untyped by nature; `any` is allowed where a value crosses that line.
       '@typescript-eslint/no-explicit-any': 'off',
@@ -19,13 +32,26 @@ export default tseslint.config(
   {
     files: ['src/services/**/*.ts', 'src/engine/**/*.ts', 'src/store/**/*.ts', 'src/integrations/**/*.ts', 'src/query/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/http/**'], message: 'services, engine, store, integrations and query sit below http/: move what you need down instead.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/http/*', '**/http/**'],
+              message: 'services, engine, store, integrations and query sit below http/: move what you need down instead.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/*', '**/http/**', '**/services/*', '**/services/**'], message: 'the engine sits below services/ and http/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/*', '**/http/**', '**/services/*', '**/services/**'], message: 'the engine sits below services/ and http/.' }] },
+      ],
     },
   },
 );

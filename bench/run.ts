@@ -6,7 +6,8 @@
  *   1. the upstream alone: GET members (limit 100) straight from the simulator;
  *   2. the same call through /proxy/members (auth, account load, definition, envelope);
  *   3. the unified users list (limit 100): the same upstream call plus JSONata mapping;
- * and, with no network at all, the mapping of 1 200 members by the bundled mapping.
+ * and, with no network at all, the mapping of 1 200 members by the bundled mapping; then, for
+ * every integration that maps usage, the mapping cost per usage row (unified − raw).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
  *
  * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
@@ -14,6 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { mapUpstreamRecords } from '../src/engine/unified-engine.ts';
 import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/providers/neon/simulator/index.ts';
+import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -59,6 +61,46 @@ function row(name: string, f: Figures, upstream?: Figures) {
   console.log(`${name.padEnd(34)}${ms(f.p50)}${ms(f.p95)}${ms(f.p99)}${(f.rps.toFixed(0) + '/s').padStart(9)}   ${overhead}`);
 }
 
+/**
+ * The cost of mapping usage rows, per integration that maps usage: the same window listed to the
+ * end as `raw` (the same upstream calls, no mapping) and as `unified`; the difference per row is
+ * what the mapping costs. Integrations come from the catalog, so a new provider is measured too.
+ */
+async function usageRows() {
+  console.log(`\nusage rows, whole sandbox window, ${USAGE_ROUNDS} rounds each; median ms   raw   unified    rows   mapping per row`);
+  for (const def of [...stack.services.catalog.integrations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!stack.services.catalog.getMapping(def.name, def.category, 'usage', 'list') || !stack.accounts[def.name]) continue;
+    const simulator = await loadSimulator(stack.services.catalog.dir, def.sandbox!.simulator);
+    const window = new URLSearchParams(simulator.sandbox.exampleUsageQuery ?? {}).toString();
+    const url = (format: string) =>
+      `/unified/usage-metering/usage?integrated_account_id=${stack.accounts[def.name]}&truto_ignore_limit=true&truto_ignore_remote_data=true&truto_response_format=${format}${window ? `&${window}` : ''}`;
+    const once = async (format: string) => {
+      const t = performance.now();
+      const res = await stack.api(url(format));
+      if (res.status !== 200) throw new Error(`${def.name} usage ${format}: ${res.status} ${await res.text()}`);
+      const rows = ((await res.json()) as { result: unknown[] }).result.length;
+      return { ms: performance.now() - t, rows };
+    };
+    await once('raw');
+    await once('unified'); // warm up both paths
+    // Alternate the two so that load on the machine falls on both alike; compare medians.
+    const samples: Record<'raw' | 'unified', number[]> = { raw: [], unified: [] };
+    let rows = 0;
+    for (let i = 0; i < USAGE_ROUNDS; i++) {
+      samples.raw.push((await once('raw')).ms);
+      const u = await once('unified');
+      samples.unified.push(u.ms);
+      rows = u.rows;
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const raw = { ms: median(samples.raw) };
+    const unified = { ms: median(samples.unified), rows };
+    const perRowUs = ((unified.ms - raw.ms) * 1000) / Math.max(1, unified.rows);
+    console.log(`${def.name.padEnd(48)}${ms(raw.ms)}${ms(unified.ms)}${String(unified.rows).padStart(8)}   ${perRowUs.toFixed(1).padStart(8)} µs`);
+  }
+}
+
+const USAGE_ROUNDS = Number(process.env.BENCH_USAGE_ROUNDS ?? 10);
 const stack = await startTestStack();
 try {
   const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
@@ -75,7 +117,8 @@ try {
   if (created.status !== 201 && created.status !== 200) throw new Error(`creating the bench account failed: ${created.status} ${await created.text()}`);
   const account = ((await created.json()) as { id: string }).id;
 
-  const upstream = () => fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=100`, { headers: { authorization: `Bearer ${upstreamKey}` } });
+  const upstream = () =>
+    fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=100`, { headers: { authorization: `Bearer ${upstreamKey}` } });
   const proxy = () => stack.api(`/proxy/members?integrated_account_id=${account}&limit=100`);
   const unified = () => stack.api(`/unified/usage-metering/users?integrated_account_id=${account}&limit=100`);
 
@@ -90,8 +133,10 @@ try {
 
   // The mapping alone: every member of the 1 200-member org through the bundled list mapping.
   const members: unknown[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const res = await fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${upstreamKey}` } });
+  for (let cursor: string | undefined; ;) {
+    const res = await fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=500${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers: { authorization: `Bearer ${upstreamKey}` },
+    });
     const body = (await res.json()) as { members: unknown[]; pagination?: { next?: string } };
     members.push(...body.members);
     if (!body.members.length || !body.pagination?.next) break;
@@ -116,8 +161,11 @@ try {
   for (let i = 0; i < rounds; i++) await mapUpstreamRecords(input);
   const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
   console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
+  await usageRows();
   const memory = process.memoryUsage();
-  console.log(`memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`);
+  console.log(
+    `memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`,
+  );
 } finally {
   await stack.close();
 }

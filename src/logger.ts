@@ -21,10 +21,7 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino(
-    { level, redact: { paths: REDACT_PATHS, censor: '********' }, base: undefined },
-    destination ?? process.stdout,
-  );
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '********' }, base: undefined }, destination ?? process.stdout);
 }
 
 export type { Logger };

@@ -18,7 +18,11 @@ const USAGE = `Usage: tsx src/main.ts <serve|sandbox|bootstrap> [--environment <
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { environment: { type: 'string', default: 'default' }, 'token-name': { type: 'string', default: 'bootstrap' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      environment: { type: 'string', default: 'default' },
+      'token-name': { type: 'string', default: 'bootstrap' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help || !['serve', 'sandbox', 'bootstrap'].includes(command)) {
@@ -41,7 +45,9 @@ async function main() {
   const apiUrl = config.publicUrl ?? server.url;
   let stopSandbox: (() => Promise<void>) | undefined;
   if (command === 'sandbox') {
-    const sandbox = await prepareSandbox(services, apiUrl, { simulatorPort: process.env.TESSERA_SIMULATOR_PORT ? Number(process.env.TESSERA_SIMULATOR_PORT) : 0 });
+    const sandbox = await prepareSandbox(services, apiUrl, {
+      simulatorPort: process.env.TESSERA_SIMULATOR_PORT ? Number(process.env.TESSERA_SIMULATOR_PORT) : 0,
+    });
     stopSandbox = sandbox.close;
     const rows: [string, string][] = [
       ['API token', sandbox.file.token],

@@ -19,7 +19,6 @@ const NEON_MAPPING_FILE = fileURLToPath(new URL('../providers/neon/mappings/usag
 const NEON_KEY = neonSimulator.sandbox.context.api_key as string;
 const ORG = DEFAULT_NEON_ORG_ID;
 
-
 let stack: TestStack;
 let neon: string;
 let tmp: string;
@@ -80,8 +79,19 @@ describe('tessera custom', () => {
     assert.ok(target, 'a non-admin member to update');
     const newRole = target.member.role === 'member' ? 'editor' : 'member';
     const run = await cli([
-      'custom', `/organizations/${ORG}/members/${target.member.id}`, '-a', neon, '-m', 'PATCH',
-      '-b', JSON.stringify({ role: newRole }), '-H', 'Content-Type=application/json', '-H', 'Idempotency-Key: cli-extra-patch', ...auth(),
+      'custom',
+      `/organizations/${ORG}/members/${target.member.id}`,
+      '-a',
+      neon,
+      '-m',
+      'PATCH',
+      '-b',
+      JSON.stringify({ role: newRole }),
+      '-H',
+      'Content-Type=application/json',
+      '-H',
+      'Idempotency-Key: cli-extra-patch',
+      ...auth(),
     ]);
     assert.equal(run.code, 0, run.stderr);
     const body = JSON.parse(run.stdout);
@@ -127,8 +137,14 @@ describe('tessera capabilities', () => {
     assert.equal(filtered.code, 0, filtered.stderr);
     const caps = JSON.parse(filtered.stdout);
     assert.deepEqual(caps, await apiJson(`/integrated-account/${neon}/capabilities?type=proxy&resource=members&methods=list,get`));
-    assert.deepEqual(caps.proxy.map((p: any) => p.resource), ['members']);
-    assert.deepEqual(caps.proxy[0].methods.map((m: any) => m.method), ['list', 'get']);
+    assert.deepEqual(
+      caps.proxy.map((p: any) => p.resource),
+      ['members'],
+    );
+    assert.deepEqual(
+      caps.proxy[0].methods.map((m: any) => m.method),
+      ['list', 'get'],
+    );
     assert.equal(caps.integration.name, 'neon');
   });
 
@@ -206,7 +222,13 @@ describe('tessera unified test-mapping with --mapping-file, --mapping, --show-ma
     assert.equal(withIntegration.code, 0, withIntegration.stderr);
     assert.deepEqual(JSON.parse(withIntegration.stdout), expectedSimple());
     assert.equal(shown.code, 0, shown.stderr);
-    assert.deepEqual(shown.stdout.trim().split('\n').map((l) => JSON.parse(l)), expectedSimple());
+    assert.deepEqual(
+      shown.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      expectedSimple(),
+    );
     assert.match(shown.stderr, /^# mapping: .*config\.json\n/m);
     assert.equal(YAML.parse(shown.stderr.split('\n').slice(1).join('\n')).response_mapping, SIMPLE);
   });
@@ -225,7 +247,10 @@ describe('tessera unified test-mapping with --mapping-file, --mapping, --show-ma
     assert.equal(one.code, 0, one.stderr);
     assert.deepEqual(JSON.parse(one.stdout), expectedSimple()[0]);
     assert.equal(bare.code, 0, bare.stderr);
-    assert.deepEqual(JSON.parse(bare.stdout).map((r: any) => r.count), [members.members.length]);
+    assert.deepEqual(
+      JSON.parse(bare.stdout).map((r: any) => r.count),
+      [members.members.length],
+    );
     assert.match(bare.stderr, /no response_path applies/);
   });
 

@@ -1,105 +1,56 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Command } from 'commander';
 import YAML from 'yaml';
-import { simulator as neonSimulator } from '../providers/neon/simulator/index.ts';
 import { buildProgram } from './program.ts';
-import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
-import { runCli, type CliRun } from '../../test/helpers/cli.ts';
+import { cliSuite, NEON_KEY, NEON_ORG, NEON_USER, noStackTrace } from './cli-test-kit.ts';
 
-/**
- * The `tessera` CLI as people run it: `node bin/tessera.js …` in a subprocess, against a real
- * server and the Neon simulator. One stack for the whole file.
- */
-const NEON_USER = neonSimulator.sandbox.exampleUserId!;
-const NEON_KEY = neonSimulator.sandbox.context.api_key as string;
-const NEON_ORG = neonSimulator.sandbox.context.org_id as string;
-
-
-let stack: TestStack;
-let neon: string;
-let tmp: string;
-/** A loopback URL where nothing listens. */
-let deadUrl: string;
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function cli(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliRun> {
-  return runCli(args, { configDir: path.join(tmp, 'default-config'), ...options });
-}
-
-/** The server's flags for data-plane calls. */
-const auth = () => ['--api-url', stack.apiUrl, '--token', stack.token];
-
-async function apiJson(p: string): Promise<any> {
-  const res = await stack.api(p);
-  assert.equal(res.status, 200, `${p}: ${res.status}`);
-  return res.json();
-}
-
-/** Every user the API lists for the Neon account, in one call. */
-async function allUsers(): Promise<any[]> {
-  return (await apiJson(`/unified/usage-metering/users?integrated_account_id=${neon}&truto_ignore_limit=true`)).result;
-}
-
-function noStackTrace(text: string) {
-  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, `a stack trace leaked:\n${text}`);
-}
-
-before(async () => {
-  stack = await startTestStack();
-  neon = stack.accounts.neon;
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
-  deadUrl = `http://127.0.0.1:${await closedPort()}`;
-});
-
-after(async () => {
-  await stack?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const suite = cliSuite();
+const { cli, auth, apiJson, allUsers } = suite;
 
 describe('tessera unified', () => {
   test('the seed line prints the user as JSON, exactly as the API returns it', async () => {
-    const run = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', neon, '-o', 'json', ...auth()]);
+    const run = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', suite.neon, '-o', 'json', ...auth()]);
     assert.equal(run.code, 0, run.stderr);
     const user = JSON.parse(run.stdout);
     assert.equal(user.id, NEON_USER);
-    assert.deepEqual(user, await apiJson(`/unified/usage-metering/users/${NEON_USER}?integrated_account_id=${neon}`));
+    assert.deepEqual(user, await apiJson(`/unified/usage-metering/users/${NEON_USER}?integrated_account_id=${suite.neon}`));
     assert.match(user.emails[0].email, /@/);
     assert.equal(run.stderr, '');
   });
 
   test('a list prints its records in json, yaml, ndjson, csv and table; the next cursor goes to stderr', async () => {
-    const base = ['unified', 'usage-metering', 'users', '-a', neon, '-q', 'limit=5', ...auth()];
+    const base = ['unified', 'usage-metering', 'users', '-a', suite.neon, '-q', 'limit=5', ...auth()];
     const [json, yaml, ndjson, csv, table] = await Promise.all(['json', 'yaml', 'ndjson', 'csv', 'table'].map((o) => cli([...base, '-o', o])));
     for (const run of [json, yaml, ndjson, csv, table]) {
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /^next_cursor: \S+\n$/);
     }
-    const page = await apiJson(`/unified/usage-metering/users?integrated_account_id=${neon}&limit=5`);
+    const page = await apiJson(`/unified/usage-metering/users?integrated_account_id=${suite.neon}&limit=5`);
     const records = JSON.parse(json.stdout);
     assert.deepEqual(records, page.result);
     assert.equal(records.length, 5);
     assert.equal(json.stderr, `next_cursor: ${page.next_cursor}\n`);
     assert.deepEqual(YAML.parse(yaml.stdout), records);
-    assert.deepEqual(ndjson.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)), records);
+    assert.deepEqual(
+      ndjson.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      records,
+    );
 
     const csvLines = csv.stdout.trimEnd().split('\r\n');
     assert.equal(csvLines.length, 6);
     const header = csvLines[0].split(',');
     assert.equal(header[0], 'id');
     assert.ok(header.includes('organization.name') && header.includes('emails[0].email'), csvLines[0]);
-    assert.deepEqual(csvLines.slice(1).map((l) => l.split(',')[0]), records.map((r: any) => r.id));
+    assert.deepEqual(
+      csvLines.slice(1).map((l) => l.split(',')[0]),
+      records.map((r: any) => r.id),
+    );
 
     const lines = table.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 7, table.stdout);
@@ -111,8 +62,8 @@ describe('tessera unified', () => {
 
   test('-q takes bracket keys: truto_exclude_fields[]=roles drops roles', async () => {
     const [plain, excluded] = await Promise.all([
-      cli(['unified', 'usage-metering', 'users', '-a', neon, '-q', 'limit=3', '-o', 'json', ...auth()]),
-      cli(['unified', 'usage-metering', 'users', '-a', neon, '-q', 'limit=3', '-q', 'truto_exclude_fields[]=roles', '-o', 'json', ...auth()]),
+      cli(['unified', 'usage-metering', 'users', '-a', suite.neon, '-q', 'limit=3', '-o', 'json', ...auth()]),
+      cli(['unified', 'usage-metering', 'users', '-a', suite.neon, '-q', 'limit=3', '-q', 'truto_exclude_fields[]=roles', '-o', 'json', ...auth()]),
     ]);
     assert.equal(excluded.code, 0, excluded.stderr);
     const withRoles = JSON.parse(plain.stdout);
@@ -123,25 +74,25 @@ describe('tessera unified', () => {
   });
 
   test('-v traces the request and response to stderr with the token redacted', async () => {
-    const run = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', neon, '-o', 'json', '-v', ...auth()]);
+    const run = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', suite.neon, '-o', 'json', '-v', ...auth()]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, new RegExp(`> GET ${stack.apiUrl}/unified/usage-metering/users/${NEON_USER}\\?integrated_account_id=${neon}`));
+    assert.match(run.stderr, new RegExp(`> GET ${suite.stack.apiUrl}/unified/usage-metering/users/${NEON_USER}\\?integrated_account_id=${suite.neon}`));
     assert.match(run.stderr, /> Authorization: Bearer \*{8}/);
     assert.match(run.stderr, /< 200 OK/);
     assert.match(run.stderr, /< content-type: application\/json/);
-    assert.ok(!run.stderr.includes(stack.token) && !run.stdout.includes(stack.token), 'the token leaked');
+    assert.ok(!run.stderr.includes(suite.stack.token) && !run.stdout.includes(suite.stack.token), 'the token leaked');
     assert.equal(JSON.parse(run.stdout).id, NEON_USER);
   });
 
   test('exit 1 for API errors with the envelope message; exit 2 for usage errors; no stack traces', async () => {
     const [notFound, badToken, badBody, badFormat, missingArg, unknownOption, refused] = await Promise.all([
-      cli(['unified', 'usage-metering', 'users', 'no-such-user', '-m', 'get', '-a', neon, ...auth()]),
-      cli(['unified', 'usage-metering', 'users', '-a', neon, '--api-url', stack.apiUrl, '--token', 'tsk_wrong']),
-      cli(['unified', 'usage-metering', 'users', '-m', 'create', '-a', neon, '-b', '{not json', ...auth()]),
-      cli(['unified', 'usage-metering', 'users', '-a', neon, '-o', 'xml', ...auth()]),
+      cli(['unified', 'usage-metering', 'users', 'no-such-user', '-m', 'get', '-a', suite.neon, ...auth()]),
+      cli(['unified', 'usage-metering', 'users', '-a', suite.neon, '--api-url', suite.stack.apiUrl, '--token', 'tsk_wrong']),
+      cli(['unified', 'usage-metering', 'users', '-m', 'create', '-a', suite.neon, '-b', '{not json', ...auth()]),
+      cli(['unified', 'usage-metering', 'users', '-a', suite.neon, '-o', 'xml', ...auth()]),
       cli(['unified', 'usage-metering', ...auth()]),
       cli(['unified', 'usage-metering', 'users', '--frobnicate', ...auth()]),
-      cli(['whoami', '--api-url', deadUrl, '--token', 'x']),
+      cli(['whoami', '--api-url', suite.deadUrl, '--token', 'x']),
     ]);
     assert.equal(notFound.code, 1);
     assert.match(notFound.stderr, /^error: 404 Not Found: .*no-such-user not found/m);
@@ -156,7 +107,7 @@ describe('tessera unified', () => {
     assert.equal(unknownOption.code, 2);
     assert.match(unknownOption.stderr, /unknown option '--frobnicate'/);
     assert.equal(refused.code, 1);
-    assert.ok(refused.stderr.startsWith(`error: cannot reach ${deadUrl}: connect ECONNREFUSED`), refused.stderr);
+    assert.ok(refused.stderr.startsWith(`error: cannot reach ${suite.deadUrl}: connect ECONNREFUSED`), refused.stderr);
     for (const run of [notFound, badToken, badBody, badFormat, missingArg, unknownOption, refused]) {
       assert.equal(run.stdout, '');
       noStackTrace(run.stderr);
@@ -189,9 +140,9 @@ describe('tessera unified', () => {
 
 describe('tessera proxy, accounts, integrations', () => {
   test('proxy lists the native records', async () => {
-    const run = await cli(['proxy', 'members', '-a', neon, '-q', 'limit=2', '-o', 'json', ...auth()]);
+    const run = await cli(['proxy', 'members', '-a', suite.neon, '-q', 'limit=2', '-o', 'json', ...auth()]);
     assert.equal(run.code, 0, run.stderr);
-    const page = await apiJson(`/proxy/members?integrated_account_id=${neon}&limit=2`);
+    const page = await apiJson(`/proxy/members?integrated_account_id=${suite.neon}&limit=2`);
     assert.deepEqual(JSON.parse(run.stdout), page.result);
     assert.ok(JSON.parse(run.stdout)[0].member.id);
   });
@@ -199,15 +150,34 @@ describe('tessera proxy, accounts, integrations', () => {
   test('integrations list and accounts list/get/create/update/delete', async () => {
     const integrations = await cli(['integrations', 'list', '-o', 'json', ...auth()]);
     assert.equal(integrations.code, 0, integrations.stderr);
-    assert.deepEqual(JSON.parse(integrations.stdout).map((i: any) => i.name).sort(), ['github-copilot', 'neon']);
+    // Every installed integration, as the server's catalog has them.
+    assert.deepEqual(
+      JSON.parse(integrations.stdout)
+        .map((i: any) => i.name)
+        .sort(),
+      [...suite.stack.services.catalog.integrations.keys()].sort(),
+    );
+    assert.ok(JSON.parse(integrations.stdout).some((i: any) => i.name === 'neon'));
 
     const list = await cli(['accounts', 'list', '-o', 'json', ...auth()]);
-    assert.deepEqual(JSON.parse(list.stdout).map((a: any) => a.id).sort(), Object.values(stack.accounts).sort());
+    assert.deepEqual(
+      JSON.parse(list.stdout)
+        .map((a: any) => a.id)
+        .sort(),
+      Object.values(suite.stack.accounts).sort(),
+    );
 
     const created = await cli([
-      'accounts', 'create', '--integration', 'neon', '--tenant-id', 'cli-test',
-      '--context', JSON.stringify({ api_key: NEON_KEY, org_id: NEON_ORG }),
-      '-b', JSON.stringify({ integration_override: { base_url: stack.simulators.neon } }),
+      'accounts',
+      'create',
+      '--integration',
+      'neon',
+      '--tenant-id',
+      'cli-test',
+      '--context',
+      JSON.stringify({ api_key: NEON_KEY, org_id: NEON_ORG }),
+      '-b',
+      JSON.stringify({ integration_override: { base_url: suite.stack.simulators.neon } }),
       ...auth(),
     ]);
     assert.equal(created.code, 0, created.stderr);
@@ -230,11 +200,11 @@ describe('tessera proxy, accounts, integrations', () => {
 
 describe('tessera login, profiles, whoami', () => {
   test('login verifies and saves the token (0600); whoami and profiles read it; flags and env take precedence', async () => {
-    const dir = path.join(tmp, 'login-config');
+    const dir = path.join(suite.tmp, 'login-config');
     const env = { TESSERA_CONFIG_DIR: dir };
     const file = path.join(dir, 'config.json');
 
-    const rejected = await cli(['login', '--token', 'tsk_wrong', '--api-url', stack.apiUrl], { env });
+    const rejected = await cli(['login', '--token', 'tsk_wrong', '--api-url', suite.stack.apiUrl], { env });
     assert.equal(rejected.code, 1);
     assert.match(rejected.stderr, /Invalid API token/);
     assert.ok(!fs.existsSync(file), 'a rejected token was saved');
@@ -243,54 +213,61 @@ describe('tessera login, profiles, whoami', () => {
     assert.equal(noToken.code, 2);
     assert.match(noToken.stderr, /no API token/);
 
-    const login = await cli(['login', '--token', stack.token, '--api-url', stack.apiUrl], { env });
+    const login = await cli(['login', '--token', suite.stack.token, '--api-url', suite.stack.apiUrl], { env });
     assert.equal(login.code, 0, login.stderr);
     assert.match(login.stdout, /Logged in to .* as profile "default" \(token accepted\)/);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.deepEqual(saved.profiles.default, { token: stack.token, api_url: stack.apiUrl });
+    assert.deepEqual(saved.profiles.default, { token: suite.stack.token, api_url: suite.stack.apiUrl });
     assert.equal(saved.current_profile, 'default');
 
     // The profile alone now answers the seed line.
-    const seed = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', neon, '-o', 'json'], { env });
+    const seed = await cli(['unified', 'usage-metering', 'users', NEON_USER, '-m', 'get', '-a', suite.neon, '-o', 'json'], { env });
     assert.equal(seed.code, 0, seed.stderr);
     assert.equal(JSON.parse(seed.stdout).id, NEON_USER);
 
-    const account = await apiJson(`/integrated-account/${neon}`);
+    const account = await apiJson(`/integrated-account/${suite.neon}`);
     const whoami = await cli(['whoami'], { env });
     assert.equal(whoami.code, 0, whoami.stderr);
-    assert.match(whoami.stdout, new RegExp(`API URL:\\s+${stack.apiUrl}\\s+\\(from profile\\)`));
+    assert.match(whoami.stdout, new RegExp(`API URL:\\s+${suite.stack.apiUrl}\\s+\\(from profile\\)`));
     assert.match(whoami.stdout, /Profile:\s+default/);
     assert.match(whoami.stdout, new RegExp(`Environment:\\s+${account.environment_id}`));
-    assert.ok(!whoami.stdout.includes(stack.token));
+    assert.ok(!whoami.stdout.includes(suite.stack.token));
 
-    const second = await cli(['login', '--token', stack.token, '--api-url', stack.apiUrl, '-p', 'staging'], { env });
+    const second = await cli(['login', '--token', suite.stack.token, '--api-url', suite.stack.apiUrl, '-p', 'staging'], { env });
     assert.equal(second.code, 0, second.stderr);
     const profiles = await cli(['profiles', '-o', 'json'], { env });
     const rows = JSON.parse(profiles.stdout);
-    assert.deepEqual(rows.map((r: any) => [r.name, r.current]), [['default', ''], ['staging', '*']]);
-    assert.ok(rows.every((r: any) => r.token === `********${stack.token.slice(-4)}`));
-    assert.ok(!profiles.stdout.includes(stack.token));
+    assert.deepEqual(
+      rows.map((r: any) => [r.name, r.current]),
+      [
+        ['default', ''],
+        ['staging', '*'],
+      ],
+    );
+    assert.ok(rows.every((r: any) => r.token === `********${suite.stack.token.slice(-4)}`));
+    assert.ok(!profiles.stdout.includes(suite.stack.token));
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
 
     // URL: --api-url > TESSERA_API_URL > profile. Token: --token > TESSERA_TOKEN > profile.
     const [envUrl, flagUrl, envToken, flagToken] = await Promise.all([
-      cli(['whoami', '-o', 'json'], { env: { ...env, TESSERA_API_URL: deadUrl } }),
-      cli(['whoami', '-o', 'json', '--api-url', stack.apiUrl], { env: { ...env, TESSERA_API_URL: deadUrl } }),
+      cli(['whoami', '-o', 'json'], { env: { ...env, TESSERA_API_URL: suite.deadUrl } }),
+      cli(['whoami', '-o', 'json', '--api-url', suite.stack.apiUrl], { env: { ...env, TESSERA_API_URL: suite.deadUrl } }),
       cli(['whoami'], { env: { ...env, TESSERA_TOKEN: 'tsk_wrong' } }),
-      cli(['whoami', '-o', 'json', '--token', stack.token], { env: { ...env, TESSERA_TOKEN: 'tsk_wrong' } }),
+      cli(['whoami', '-o', 'json', '--token', suite.stack.token], { env: { ...env, TESSERA_TOKEN: 'tsk_wrong' } }),
     ]);
     assert.equal(envUrl.code, 1);
-    assert.ok(envUrl.stderr.includes(`cannot reach ${deadUrl}`), envUrl.stderr);
+    assert.ok(envUrl.stderr.includes(`cannot reach ${suite.deadUrl}`), envUrl.stderr);
     assert.equal(flagUrl.code, 0, flagUrl.stderr);
     assert.equal(JSON.parse(flagUrl.stdout).api_url_from, 'flag');
     assert.equal(envToken.code, 1);
     assert.match(envToken.stderr, /401/);
     assert.equal(flagToken.code, 0, flagToken.stderr);
-    assert.deepEqual(
-      (({ profile, token_from, environment_id }) => ({ profile, token_from, environment_id }))(JSON.parse(flagToken.stdout)),
-      { profile: 'staging', token_from: 'flag', environment_id: account.environment_id },
-    );
+    assert.deepEqual((({ profile, token_from, environment_id }) => ({ profile, token_from, environment_id }))(JSON.parse(flagToken.stdout)), {
+      profile: 'staging',
+      token_from: 'flag',
+      environment_id: account.environment_id,
+    });
   });
 });
 
@@ -298,98 +275,48 @@ describe('tessera export', () => {
   test('follows every page and writes --out; csv and json stream to stdout; no progress when stderr is not a terminal', async () => {
     const all = await allUsers();
     assert.ok(all.length > 8, `the seed should need several pages, has ${all.length}`);
-    const out = path.join(tmp, 'users.ndjson');
+    const out = path.join(suite.tmp, 'users.ndjson');
     const [ndjson, csv, json] = await Promise.all([
-      cli(['export', 'usage-metering/users', '-a', neon, '--limit', '4', '-o', 'ndjson', '--out', out, ...auth()]),
-      cli(['export', 'usage-metering/users', '-a', neon, '-q', 'limit=6', '-o', 'csv', ...auth()]),
-      cli(['export', 'usage-metering/users', '-a', neon, '--limit', '5', '-o', 'json', ...auth()]),
+      cli(['export', 'usage-metering/users', '-a', suite.neon, '--limit', '4', '-o', 'ndjson', '--out', out, ...auth()]),
+      cli(['export', 'usage-metering/users', '-a', suite.neon, '-q', 'limit=6', '-o', 'csv', ...auth()]),
+      cli(['export', 'usage-metering/users', '-a', suite.neon, '--limit', '5', '-o', 'json', ...auth()]),
     ]);
     for (const run of [ndjson, csv, json]) {
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '');
     }
     assert.equal(ndjson.stdout, '');
-    const exported = fs.readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(exported.map((u) => u.id), all.map((u) => u.id));
+    const exported = fs
+      .readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      exported.map((u) => u.id),
+      all.map((u) => u.id),
+    );
     assert.deepEqual(exported, all);
 
     const csvLines = csv.stdout.trimEnd().split('\r\n');
     assert.equal(csvLines.length, all.length + 1);
-    assert.deepEqual(csvLines.slice(1).map((l) => l.split(',')[0]), all.map((u) => u.id));
+    assert.deepEqual(
+      csvLines.slice(1).map((l) => l.split(',')[0]),
+      all.map((u) => u.id),
+    );
     assert.deepEqual(JSON.parse(json.stdout), all);
   });
 
   test('a proxy export (no slash) follows the native list', async () => {
-    const run = await cli(['export', 'members', '-a', neon, '--limit', '10', ...auth()]);
+    const run = await cli(['export', 'members', '-a', suite.neon, '--limit', '10', ...auth()]);
     assert.equal(run.code, 0, run.stderr);
-    const members = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    const full = await apiJson(`/proxy/members?integrated_account_id=${neon}&truto_ignore_limit=true`);
-    assert.deepEqual(members.map((m) => m.member.id), full.result.map((m: any) => m.member.id));
-  });
-});
-
-describe('local tools', () => {
-  test('jsonata eval runs with the mapping function set on --input or --stdin', async () => {
-    const input = path.join(tmp, 'input.json');
-    fs.writeFileSync(input, JSON.stringify({ members: [{ id: 'a', role: 'admin' }, { id: 'b', role: 'member' }] }));
-    const [fromFile, fromStdin, helper, syntax, runtime] = await Promise.all([
-      cli(['jsonata', 'eval', '--expression', 'members[role="admin"].id', '--input', input]),
-      cli(['jsonata', 'eval', '-e', '$sum(n)', '--stdin', '-o', 'yaml'], { stdin: '{"n":[1,2,3.5]}' }),
-      cli(['jsonata', 'eval', '-e', '$firstNonEmpty(a, b, "fallback")', '--stdin'], { stdin: '{"a":null,"b":""}' }),
-      cli(['jsonata', 'eval', '-e', 'members[', '--input', input]),
-      cli(['jsonata', 'eval', '-e', '$error("nope")']),
-    ]);
-    assert.equal(fromFile.code, 0, fromFile.stderr);
-    assert.equal(JSON.parse(fromFile.stdout), 'a');
-    assert.equal(fromStdin.stdout, '6.5\n');
-    assert.equal(JSON.parse(helper.stdout), 'fallback');
-    assert.equal(syntax.code, 2);
-    assert.match(syntax.stderr, /invalid JSONata/);
-    assert.equal(runtime.code, 1);
-    assert.match(runtime.stderr, /nope/);
-    noStackTrace(syntax.stderr + runtime.stderr);
-  });
-
-  test('unified test-mapping maps a recorded Neon members response exactly as the server does', async () => {
-    // Record what Neon answers, straight from the simulator, with the sandbox account's key.
-    const headers = { authorization: `Bearer ${NEON_KEY}` };
-    const members: any = await (await fetch(`${stack.simulators.neon}/organizations/${NEON_ORG}/members?limit=6&sort_by=joined_at&sort_order=desc`, { headers })).json();
-    const organization = await (await fetch(`${stack.simulators.neon}/organizations/${NEON_ORG}`, { headers })).json();
-    assert.equal(members.members.length, 6);
-    const bodyFile = path.join(tmp, 'members.json');
-    const recordingFile = path.join(tmp, 'recording.json');
-    fs.writeFileSync(bodyFile, JSON.stringify(members));
-    fs.writeFileSync(recordingFile, JSON.stringify({ response: members, side_load: { organization }, context: { org_id: NEON_ORG } }));
-
-    const server = new Map((await allUsers()).map((u) => [u.id, u]));
-    const flags = ['--model', 'usage-metering', '--resource', 'users', '--integration', 'neon'];
-    const [list, get, bare, excluded, missing] = await Promise.all([
-      cli(['unified', 'test-mapping', ...flags, '--input', recordingFile]),
-      cli(['unified', 'test-mapping', ...flags, '-m', 'get', '--id', members.members[2].member.id, '--input', recordingFile, '-o', 'json']),
-      cli(['unified', 'test-mapping', ...flags, '--stdin', '-o', 'ndjson'], { stdin: JSON.stringify(members) }),
-      cli(['unified', 'test-mapping', ...flags, '--input', recordingFile, '-q', 'truto_exclude_fields[]=remote_data', '-q', 'truto_exclude_fields[]=roles']),
-      cli(['unified', 'test-mapping', ...flags, '-m', 'get', '--id', 'not-a-member', '--input', bodyFile]),
-    ]);
-    assert.equal(list.code, 0, list.stderr);
-    const mapped = JSON.parse(list.stdout);
-    assert.equal(mapped.length, 6);
-    for (const user of mapped) assert.deepEqual(user, server.get(user.id), `user ${user.id} differs from the server's`);
-    assert.match(list.stderr, /phase 0 of 2/);
-
-    assert.equal(get.code, 0, get.stderr);
-    assert.deepEqual(JSON.parse(get.stdout), server.get(members.members[2].member.id));
-
-    // Without the side load, the organization's name is missing and the CLI says why.
-    assert.equal(bare.code, 0, bare.stderr);
-    const bareUsers = bare.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(bareUsers.map((u) => u.id), mapped.map((u: any) => u.id));
-    assert.ok(bareUsers.every((u) => u.organization.id === NEON_ORG && u.organization.name === undefined));
-    assert.match(bare.stderr, /side_load\.organization is not in the input/);
-
-    assert.equal(excluded.code, 0, excluded.stderr);
-    assert.ok(JSON.parse(excluded.stdout).every((u: any) => !('roles' in u) && !('remote_data' in u) && u.organization.name));
-
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /matched no record with id not-a-member/);
+    const members = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const full = await apiJson(`/proxy/members?integrated_account_id=${suite.neon}&truto_ignore_limit=true`);
+    assert.deepEqual(
+      members.map((m) => m.member.id),
+      full.result.map((m: any) => m.member.id),
+    );
   });
 });

@@ -88,7 +88,9 @@ export function resolveSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
   const profile = config.profiles[profileName];
   if (explicit && !profile && !flags.token && !env.TESSERA_TOKEN) {
     const known = Object.keys(config.profiles);
-    throw new UsageError(`no profile "${explicit}" in ${file}${known.length ? ` (profiles: ${known.join(', ')})` : ''}; create it with: tessera login --token <token> -p ${explicit}`);
+    throw new UsageError(
+      `no profile "${explicit}" in ${file}${known.length ? ` (profiles: ${known.join(', ')})` : ''}; create it with: tessera login --token <token> -p ${explicit}`,
+    );
   }
   const [token, tokenSource] = pick<string>([
     [flags.token, 'flag'],

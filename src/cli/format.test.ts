@@ -8,15 +8,28 @@ import { parseQueryArgs, splitPairs } from './query-args.ts';
 import { renderRecord, renderTable } from './table.ts';
 
 test('-q pairs: commas split pairs, continue values, and \\, escapes', () => {
-  assert.deepEqual(splitPairs('limit=5,truto_ignore_remote_data=true'), [['limit', '5'], ['truto_ignore_remote_data', 'true']]);
-  assert.deepEqual(splitPairs('truto_exclude_fields=id,name,limit=5'), [['truto_exclude_fields', 'id,name'], ['limit', '5']]);
+  assert.deepEqual(splitPairs('limit=5,truto_ignore_remote_data=true'), [
+    ['limit', '5'],
+    ['truto_ignore_remote_data', 'true'],
+  ]);
+  assert.deepEqual(splitPairs('truto_exclude_fields=id,name,limit=5'), [
+    ['truto_exclude_fields', 'id,name'],
+    ['limit', '5'],
+  ]);
   assert.deepEqual(splitPairs('q=a\\,b'), [['q', 'a,b']]);
   assert.deepEqual(splitPairs('remote_query[foo]=bar=baz'), [['remote_query[foo]', 'bar=baz']]);
   assert.throws(() => splitPairs('novalue'), /expected key=value/);
 });
 
 test('-q values reach the server exactly as typed (bracket keys, repeats, nesting)', () => {
-  const query = parseQueryArgs(['truto_exclude_fields[]=roles', 'truto_exclude_fields[]=emails', 'remote_query[foo]=bar', 'remote_query[a][b]=c', 'ids=x', 'ids=y']);
+  const query = parseQueryArgs([
+    'truto_exclude_fields[]=roles',
+    'truto_exclude_fields[]=emails',
+    'remote_query[foo]=bar',
+    'remote_query[a][b]=c',
+    'ids=x',
+    'ids=y',
+  ]);
   assert.deepEqual(query, {
     truto_exclude_fields: ['roles', 'emails'],
     remote_query: { foo: 'bar', a: { b: 'c' } },
@@ -33,7 +46,10 @@ test('table: 80 columns at most, ids whole, long cells ellipsized, nested values
     name: `someone.with.a.really.long.address.${i}@example-company-with-long-domain.com`,
     status: 'active',
     organization: { id: 'org-1', name: 'An organization whose name does not fit anywhere at all' },
-    roles: [{ id: 'admin', name: 'admin' }, { id: 'x', name: 'x' }],
+    roles: [
+      { id: 'admin', name: 'admin' },
+      { id: 'x', name: 'x' },
+    ],
     description: 'line one\nline two',
     remote_data: { secret: 'not shown' },
   }));
@@ -57,6 +73,9 @@ test('table: 80 columns at most, ids whole, long cells ellipsized, nested values
 });
 
 test('csv quotes what RFC 4180 requires and keeps remote_data as one JSON cell', () => {
-  const csv = toCsv([{ id: '1', name: 'Doe, "Jo"', remote_data: { a: 1 } }, { id: '2', name: 'plain' }]);
+  const csv = toCsv([
+    { id: '1', name: 'Doe, "Jo"', remote_data: { a: 1 } },
+    { id: '2', name: 'plain' },
+  ]);
   assert.equal(csv, 'id,name,remote_data\r\n1,"Doe, ""Jo""","{""a"":1}"\r\n2,plain,\r\n');
 });

@@ -174,19 +174,39 @@ export function resolveMapping(t: MappingTestInput, catalog: Catalog): ResolvedM
       throw new UsageError(`${t.integration} has no mapping for ${t.model}/${t.resource}${known.length ? `; it maps ${known.join(', ')}` : ''}`);
     }
     const config = file.methods[t.method];
-    if (!config) throw new UsageError(`${t.integration} maps no method "${t.method}" for ${t.model}/${t.resource}; mapped methods: ${Object.keys(file.methods).join(', ')}`);
-    return { integration, integrationName: integration.name, model: t.model, resource: t.resource, mapping: config, origin: `bundled ${t.integration}/${t.model}/${t.resource} ${t.method}` };
+    if (!config)
+      throw new UsageError(
+        `${t.integration} maps no method "${t.method}" for ${t.model}/${t.resource}; mapped methods: ${Object.keys(file.methods).join(', ')}`,
+      );
+    return {
+      integration,
+      integrationName: integration.name,
+      model: t.model,
+      resource: t.resource,
+      mapping: config,
+      origin: `bundled ${t.integration}/${t.model}/${t.resource} ${t.method}`,
+    };
   }
 
   if (source.kind === 'expression') {
     if (!source.expression.trim()) throw new UsageError('--mapping is empty; give a response_mapping JSONata expression');
     compiles('--mapping', { response_mapping: source.expression }, []);
     const integration = optionalIntegration();
-    return { integration, integrationName: integration?.name ?? 'mapping', model: t.model, resource: t.resource, mapping: { response_mapping: source.expression }, origin: '--mapping' };
+    return {
+      integration,
+      integrationName: integration?.name ?? 'mapping',
+      model: t.model,
+      resource: t.resource,
+      mapping: { response_mapping: source.expression },
+      origin: '--mapping',
+    };
   }
 
   const data = source.data;
-  if (!isObject(data)) throw new UsageError(`${source.label}: expected a mapping file ({integration, model, resource, methods}) or a mapping config (an object with response_mapping, …)`);
+  if (!isObject(data))
+    throw new UsageError(
+      `${source.label}: expected a mapping file ({integration, model, resource, methods}) or a mapping config (an object with response_mapping, …)`,
+    );
   if ('methods' in data) {
     const parsed = mappingFileSchema.safeParse(data);
     if (!parsed.success) throw new UsageError(describeIssues(source.label, parsed.error));
@@ -210,7 +230,8 @@ export function resolveMapping(t: MappingTestInput, catalog: Catalog): ResolvedM
     };
   }
   const unknown = Object.keys(data).filter((k) => !MAPPING_CONFIG_KEYS.has(k) && !k.startsWith('x-'));
-  if (unknown.length) throw new UsageError(`${source.label}: not mapping config keys: ${unknown.join(', ')} (a whole mapping file has integration, model, resource and methods)`);
+  if (unknown.length)
+    throw new UsageError(`${source.label}: not mapping config keys: ${unknown.join(', ')} (a whole mapping file has integration, model, resource and methods)`);
   const parsed = mappingConfigSchema.safeParse(data);
   if (!parsed.success) throw new UsageError(describeIssues(source.label, parsed.error));
   compiles(source.label, parsed.data, []);
@@ -248,7 +269,9 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
   const extract = (config: CallConfig, defaultMethod: string): unknown[] => {
     if (Array.isArray(rec.response)) return rec.response;
     if (!config.resource && isObject(rec.response)) {
-      warnings.push('the mapping names no resource, so no response_path applies: the input body is mapped as one record (give the records as a JSON array to map each)');
+      warnings.push(
+        'the mapping names no resource, so no response_path applies: the input body is mapped as one record (give the records as a JSON array to map each)',
+      );
     }
     return asRecords(getPath(rec.response, responsePath(config, defaultMethod)));
   };
@@ -265,11 +288,17 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
     if (phases.length > 1) warnings.push(`mapping phase ${step} of ${phases.length} (${config.resource}.${config.method ?? 'list'}); pick another with --step`);
   } else if (t.method === 'get' && mapping.lookup?.length) {
     if (id === undefined) throw new UsageError(`the get mapping of ${model}/${resource} finds the record by id in a list: pass --id <id>`);
-    if (step >= mapping.lookup.length) throw new UsageError(`--step ${step}: the get mapping has ${mapping.lookup.length} lookup attempt(s) (0…${mapping.lookup.length - 1})`);
+    if (step >= mapping.lookup.length)
+      throw new UsageError(`--step ${step}: the get mapping has ${mapping.lookup.length} lookup attempt(s) (0…${mapping.lookup.length - 1})`);
     const attempt = mapping.lookup[step];
     const records = extract({ ...attempt, resource: attempt.resource ?? mapping.resource }, 'list');
-    const found = await matchLookup(attempt.match, { records, id, query: q.query, context, previous: rec.previous }, `${model}/${resource} lookup ${step} match`);
-    if (found === undefined || found === null) throw new CommandFailure(`lookup ${step} (${attempt.resource ?? mapping.resource}) matched no record with id ${id} among ${records.length} recorded`);
+    const found = await matchLookup(
+      attempt.match,
+      { records, id, query: q.query, context, previous: rec.previous },
+      `${model}/${resource} lookup ${step} match`,
+    );
+    if (found === undefined || found === null)
+      throw new CommandFailure(`lookup ${step} (${attempt.resource ?? mapping.resource}) matched no record with id ${id} among ${records.length} recorded`);
     config = { ...mapping, ...attempt } as MappingConfig;
     upstream = [found];
   } else {
@@ -281,7 +310,8 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
 
   const sideLoad: Record<string, unknown> = { ...rec.sideLoad, ...t.sideLoad };
   for (const key of Object.keys(config.side_load ?? {})) {
-    if (!(key in sideLoad)) warnings.push(`side_load.${key} is not in the input; it maps as missing (pass --side-load '{"${key}": …}' or a "side_load" key in the input)`);
+    if (!(key in sideLoad))
+      warnings.push(`side_load.${key} is not in the input; it maps as missing (pass --side-load '{"${key}": …}' or a "side_load" key in the input)`);
   }
 
   const mapped: MappedRecord[] = await mapUpstreamRecords({
@@ -302,6 +332,7 @@ async function run(t: MappingTestInput): Promise<MappingTestResult> {
       excludeFields: q.excludeFields,
     }),
   );
-  if (kind === 'single' && !shaped.length) throw new CommandFailure(`the mapping produced no record (response_mapping gave no object${config.filter ? ', or filter dropped it' : ''})`);
+  if (kind === 'single' && !shaped.length)
+    throw new CommandFailure(`the mapping produced no record (response_mapping gave no object${config.filter ? ', or filter dropped it' : ''})`);
   return { records: shaped, kind, mapping: config, origin: resolved.origin, warnings };
 }

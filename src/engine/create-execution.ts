@@ -15,7 +15,9 @@ const RETRYABLE_STATUSES = new Set([423, 502, 503, 504]);
 export async function classifyRateLimit(integration: IntegrationDefinition, response: UpstreamResponse): Promise<RetryDecision> {
   const rl = integration.rate_limit;
   const scope = { status: response.status, headers: response.headers };
-  const rateLimited = rl?.is_rate_limited ? Boolean(await evaluate(rl.is_rate_limited, scope, { label: `${integration.name} rate_limit.is_rate_limited` })) : response.status === 429;
+  const rateLimited = rl?.is_rate_limited
+    ? Boolean(await evaluate(rl.is_rate_limited, scope, { label: `${integration.name} rate_limit.is_rate_limited` }))
+    : response.status === 429;
   if (!rateLimited && !RETRYABLE_STATUSES.has(response.status)) return { rateLimited: false };
   const waits: number[] = [];
   const retryAfter = rl?.retry_after_header_expression
@@ -54,7 +56,15 @@ export function createExecution(input: ExecutionInput): Execution {
     traceInterceptor(calls),
     // Innermost: every attempt, retries included, spends the provider's documented budget.
     ...(budget && input.services.budgets
-      ? [budgetInterceptor({ budgets: input.services.budgets, key: `${input.integration.name}:${input.account.id}`, requests: budget.requests, perSeconds: budget.per_seconds, maxWaitSeconds: input.config.maxRetryWaitSeconds })]
+      ? [
+          budgetInterceptor({
+            budgets: input.services.budgets,
+            key: `${input.integration.name}:${input.account.id}`,
+            requests: budget.requests,
+            perSeconds: budget.per_seconds,
+            maxWaitSeconds: input.config.maxRetryWaitSeconds,
+          }),
+        ]
       : []),
   ]);
   return {

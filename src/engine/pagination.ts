@@ -159,7 +159,11 @@ export function createPaginator(def: PaginationDefinition | null | undefined): P
         },
         async next(response, _records, state, ctx) {
           const paginationValues = (await currentValues(state, ctx)) ?? {};
-          const s = scope(ctx, { response: { status: response.status, headers: response.headers, body: response.body }, body: response.body, paginationValues });
+          const s = scope(ctx, {
+            response: { status: response.status, headers: response.headers, body: response.body },
+            body: response.body,
+            paginationValues,
+          });
           const cursor = await evaluate(c.get_cursor_from_response_expression, s, { label: 'pagination cursor' });
           const values = await evaluate(c.get_pagination_values_expression, { ...s, cursor }, { label: 'pagination values' });
           if (cursor === undefined || cursor === null || values === null || values === undefined) return null;

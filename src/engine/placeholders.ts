@@ -19,7 +19,9 @@ export function renderPath(template: string, scope: PlaceholderScope, what: stri
   return template.replace(PLACEHOLDER, (whole, inner: string) => {
     const value = replacePlaceholders(whole, scope);
     if (value === undefined || value === null || value === '' || (typeof value === 'string' && value.includes('{{'))) {
-      throw errors.badRequest(`${what} needs ${inner.split(/[|?:]/)[0]}, which is not set; set it on the integrated account's context or pass it in the request`);
+      throw errors.badRequest(
+        `${what} needs ${inner.split(/[|?:]/)[0]}, which is not set; set it on the integrated account's context or pass it in the request`,
+      );
     }
     return encodeURIComponent(String(value));
   });

@@ -25,7 +25,14 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
 
 function asArray(value: unknown): unknown[] {
   const items = Array.isArray(value) ? value : value !== null && typeof value === 'object' ? Object.values(value) : [value];
-  return items.flatMap((v) => (typeof v === 'string' ? v.split(',').map((p) => p.trim()).filter(Boolean) : [v]));
+  return items.flatMap((v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : [v],
+  );
 }
 
 function describeAllowed(schema: Record<string, any> | undefined): string {
@@ -51,7 +58,9 @@ export function checkUnifiedQuery(query: Record<string, unknown>, check: QueryCh
   const accepted = Object.keys(properties);
   for (const name of Object.keys(query)) {
     if (!(name in properties) && check.modelParameters.includes(name)) {
-      throw errors.invalidQuery(`${name} is not supported by ${check.integration} for ${check.target}; it accepts: ${accepted.join(', ') || '(no parameters)'}`);
+      throw errors.invalidQuery(
+        `${name} is not supported by ${check.integration} for ${check.target}; it accepts: ${accepted.join(', ') || '(no parameters)'}`,
+      );
     }
   }
   const normalised: Record<string, unknown> = { ...query };

@@ -37,5 +37,7 @@ export function redactUrl(url: string): string {
 export function redactBody(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(redactBody);
   if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, isProtectedKey(k) && (typeof v === 'string' || typeof v === 'number') ? MASK : redactBody(v)]));
+  return Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [k, isProtectedKey(k) && (typeof v === 'string' || typeof v === 'number') ? MASK : redactBody(v)]),
+  );
 }

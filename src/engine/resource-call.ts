@@ -77,7 +77,12 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     before: exec.before,
     ...call.extraScope,
   };
-  const baseUrl = (def.base_url ? renderValue(def.base_url, scope) : integration.base_url).replace(/\/+$/, '');
+  // Both may name account values (a Datadog site, a Salesforce instance): `https://api.{{context.site}}`.
+  const baseUrl = String(renderValue(def.base_url ?? integration.base_url, scope)).replace(/\/+$/, '');
+  if (baseUrl.includes('{{'))
+    throw errors.badRequest(
+      `${integration.label}: the base URL needs ${baseUrl.match(/\{\{([^}|]+)/)?.[1] ?? 'a value'}, which the integrated account's context does not set`,
+    );
   const path = call.rawPath ? call.rawPath.path : renderPath(def.path, scope, `${integration.label} ${call.resource}.${call.method}`);
   let url = `${baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
 
@@ -199,7 +204,11 @@ async function remoteError(exec: Execution, def: ResourceMethodDefinition, respo
   let message: string | undefined;
   let status = response.status;
   if (expression) {
-    const out = await evaluate(expression, { response: { status, headers: response.headers, body: response.body }, headers: response.headers, status, data: response.body }, { label: `${exec.integration.name} error_expression` });
+    const out = await evaluate(
+      expression,
+      { response: { status, headers: response.headers, body: response.body }, headers: response.headers, status, data: response.body },
+      { label: `${exec.integration.name} error_expression` },
+    );
     if (out && typeof out === 'object') {
       if (typeof out.message === 'string') message = out.message;
       if (Number.isInteger(out.status) && out.status >= 400 && out.status <= 599) status = out.status;

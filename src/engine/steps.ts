@@ -33,7 +33,14 @@ export async function runSteps(exec: Execution, steps: StepDefinition[] | undefi
     const config = step.config as Record<string, any>;
     switch (step.type) {
       case 'request': {
-        const call = { resource: String(config.resource), method: String(config.method ?? 'get'), id: config.id, query: config.query, body: config.body, role: 'step' as const };
+        const call = {
+          resource: String(config.resource),
+          method: String(config.method ?? 'get'),
+          id: config.id,
+          query: config.query,
+          body: config.body,
+          role: 'step' as const,
+        };
         result = config.all_pages ? (await fetchAllPages(exec, call)).records : (await callResource(exec, call)).data;
         break;
       }

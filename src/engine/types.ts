@@ -49,3 +49,24 @@ export interface Execution {
   /** Whether integration-level `before` steps already ran for this request. */
   integrationStepsDone?: boolean;
 }
+
+/** One unified request as the engine runs it. */
+export interface UnifiedCall {
+  model: string;
+  resource: string;
+  method: string;
+  id?: string;
+  body?: unknown;
+  /** Coerced query without integrated_account_id, next_cursor, truto_* and remote_query. */
+  query: Record<string, unknown>;
+  rawQuery: Record<string, unknown>;
+  remoteQuery?: Record<string, unknown>;
+  limit?: number;
+  nextCursor?: string;
+  skipApiCall?: boolean;
+}
+
+export interface MappedRecord {
+  unified: Record<string, unknown>;
+  raw: unknown;
+}

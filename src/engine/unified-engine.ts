@@ -9,7 +9,12 @@ import { renderValue } from './placeholders.ts';
 import { redactBody, redactHeaders, redactUrl } from './redact.ts';
 import { callResource, type ResourceCallResult } from './resource-call.ts';
 import { runIntegrationSteps, runSteps } from './steps.ts';
-import type { Execution } from './types.ts';
+import { isObject, mapUpstreamRecords, matchLookup } from './map-records.ts';
+import type { Execution, MappedRecord, UnifiedCall } from './types.ts';
+
+export type { MappedRecord, UnifiedCall } from './types.ts';
+
+export { mapUpstreamRecords, matchLookup, type LookupMatchScope, type MapRecordsInput } from './map-records.ts';
 import { resolveWindow, type ResolvedWindow, type WindowChunk } from './windows.ts';
 
 /**
@@ -17,26 +22,6 @@ import { resolveWindow, type ResolvedWindow, type WindowChunk } from './windows.
  * of the integration to call and how to map what comes back. Provider-agnostic by construction:
  * everything provider-specific arrives as data in `Execution.integration` and the mapping.
  */
-export interface UnifiedCall {
-  model: string;
-  resource: string;
-  method: string;
-  id?: string;
-  body?: unknown;
-  /** Coerced query without integrated_account_id, next_cursor, truto_* and remote_query. */
-  query: Record<string, unknown>;
-  rawQuery: Record<string, unknown>;
-  remoteQuery?: Record<string, unknown>;
-  limit?: number;
-  nextCursor?: string;
-  skipApiCall?: boolean;
-}
-
-export interface MappedRecord {
-  unified: Record<string, unknown>;
-  raw: unknown;
-}
-
 export interface ListPage {
   records: MappedRecord[];
   nextCursor: string | null;
@@ -88,10 +73,7 @@ export class UnifiedEngine {
     await runIntegrationSteps(exec);
     const chunk = window?.chunks[state.w ?? 0];
     const phase = { ...mapping, ...phases[state.ph], side_load: mapping.side_load } as MappingConfig;
-    const [page, sideLoad] = await Promise.all([
-      this.fetchPhasePage(exec, phase, call, state.s, chunk),
-      this.sideLoads(exec, mapping.side_load, call),
-    ]);
+    const [page, sideLoad] = await Promise.all([this.fetchPhasePage(exec, phase, call, state.s, chunk), this.sideLoads(exec, mapping.side_load, call)]);
     const records = await this.mapRecords(exec, phase, call, page.records, sideLoad, resourceInfo, chunk);
     const win = window && { start: window.start, end: window.end };
     const w = state.w ?? 0;
@@ -105,7 +87,12 @@ export class UnifiedEngine {
   /** The list's date window: from the query on the first page, from the cursor after that. */
   private windowOf(mapping: MappingConfig, call: UnifiedCall, state: ListCursorState, integration: string): ResolvedWindow {
     const def = mapping.window!;
-    const query = state.win ? { ...call.query, [def.start_param]: state.win.start, [def.end_param]: state.win.end } : call.query;
+    let query = call.query;
+    if (state.win) {
+      // Later pages use the window the first page resolved; a `date` alias is already inside it.
+      query = { ...call.query, [def.start_param]: state.win.start, [def.end_param]: state.win.end };
+      if (def.date_param) delete query[def.date_param];
+    }
     return resolveWindow(def, query, integration, this.clock());
   }
 
@@ -186,8 +173,12 @@ export class UnifiedEngine {
     await runSteps(exec, mapping.after, { query: call.query, id: call.id, body, data: result.data }, `${label} after`);
     if (call.method === 'delete') return { id: call.id, raw: result.data };
     const writtenId = mapping.id_expression
-      ? await evaluate(mapping.id_expression, { response: result.data, body: result.data, query: call.query, context: exec.context, id: call.id }, { label: `${label} id_expression` })
-      : call.id ?? (result.data as Record<string, unknown> | null)?.id;
+      ? await evaluate(
+          mapping.id_expression,
+          { response: result.data, body: result.data, query: call.query, context: exec.context, id: call.id },
+          { label: `${label} id_expression` },
+        )
+      : (call.id ?? (result.data as Record<string, unknown> | null)?.id);
     if (mapping.respond_with_get && getMapping && writtenId !== undefined && writtenId !== null) {
       const record = await this.get(exec, getMapping, { ...call, method: 'get', id: String(writtenId), body: undefined }, resourceInfo);
       return { record, raw: result.data };
@@ -236,14 +227,28 @@ export class UnifiedEngine {
   /** `request_header_mapping`: JSONata giving extra request headers. */
   private async mappedHeaders(exec: Execution, config: CallConfig, call: UnifiedCall, requestBody?: unknown): Promise<Record<string, string> | undefined> {
     if (!config.request_header_mapping) return undefined;
-    const scope = { headers: {}, body: call.body, query: call.query, rawQuery: call.rawQuery, context: exec.context, requestBody, before: exec.before, id: call.id };
+    const scope = {
+      headers: {},
+      body: call.body,
+      query: call.query,
+      rawQuery: call.rawQuery,
+      context: exec.context,
+      requestBody,
+      before: exec.before,
+      id: call.id,
+    };
     const headers = await evaluate(config.request_header_mapping, scope, { label: `${call.model}/${call.resource} request_header_mapping` });
     if (!headers || typeof headers !== 'object') return undefined;
     return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
   }
 
   /** A get: one call to the resource's get, or a scan of lists until a `match` finds the record. */
-  private async findRecord(exec: Execution, mapping: MappingConfig, call: UnifiedCall, info: UnifiedResource): Promise<{ record: unknown; config: CallConfig }> {
+  private async findRecord(
+    exec: Execution,
+    mapping: MappingConfig,
+    call: UnifiedCall,
+    info: UnifiedResource,
+  ): Promise<{ record: unknown; config: CallConfig }> {
     if (!mapping.lookup?.length) {
       await runSteps(exec, mapping.before, { query: call.query, id: call.id }, 'mapping before');
       const result = await callResource(exec, {
@@ -268,7 +273,11 @@ export class UnifiedEngine {
         {
           limits: { maxPages: this.limits.maxPages, maxRecords: Number.POSITIVE_INFINITY },
           onPage: async (page: ResourceCallResult) => {
-            found = await matchLookup(attempt.match, { records: page.records, id: call.id, query: call.query, context: exec.context, previous }, `${call.model}/${call.resource} lookup ${index} match`);
+            found = await matchLookup(
+              attempt.match,
+              { records: page.records, id: call.id, query: call.query, context: exec.context, previous },
+              `${call.model}/${call.resource} lookup ${index} match`,
+            );
             if (found !== undefined && found !== null) return true;
             previous.push(...page.records);
             return false;
@@ -301,7 +310,11 @@ export class UnifiedEngine {
     }
     const result = await callResource(exec, { resource: config.resource, method: config.method, id, query, role: 'side_load' });
     const value = config.response_mapping
-      ? await evaluate(config.response_mapping, { response: result.data, body: result.data, context: exec.context, query: call.query }, { label: `side_load ${key}` })
+      ? await evaluate(
+          config.response_mapping,
+          { response: result.data, body: result.data, context: exec.context, query: call.query },
+          { label: `side_load ${key}` },
+        )
       : result.data;
     if (cacheKey) await exec.services.cache.set(cacheKey, value, config.cache_ttl_seconds!);
     return value;
@@ -336,7 +349,16 @@ export class UnifiedEngine {
     if (!expression) return [];
     const result = await evaluate(
       expression,
-      { response: { statusCode: 200, headers: {}, body: null }, body: null, record: null, query: call.query, rawQuery: call.rawQuery, context: exec.context, side_load: {}, id: call.id },
+      {
+        response: { statusCode: 200, headers: {}, body: null },
+        body: null,
+        record: null,
+        query: call.query,
+        rawQuery: call.rawQuery,
+        context: exec.context,
+        side_load: {},
+        id: call.id,
+      },
       { label: `${call.model}/${call.resource} response_mapping` },
     );
     const list = kind === 'list' ? (Array.isArray(result) ? result : []) : [result];
@@ -344,72 +366,12 @@ export class UnifiedEngine {
   }
 }
 
-/** What a lookup's `match` expression sees: one page of records, the id sought, and the pages before it. */
-export interface LookupMatchScope {
-  records: unknown[];
-  id: string | undefined;
-  query: Record<string, unknown>;
-  context: Record<string, unknown>;
-  previous: unknown[];
-}
-
-/**
- * The record a lookup attempt's `match` finds in one page, or undefined/null. Exported, like
- * mapUpstreamRecords, so `tessera unified test-mapping` gives `match` the engine's own scope.
- */
-export function matchLookup(expression: string, scope: LookupMatchScope, label: string): Promise<unknown> {
-  return evaluate(expression, { ...scope }, { label });
-}
-
-export interface MapRecordsInput {
-  integrationName: string;
-  config: CallConfig;
-  call: Pick<UnifiedCall, 'model' | 'resource' | 'method' | 'query' | 'rawQuery' | 'id'>;
-  /** Upstream records as extracted at the method's `response_path`. */
-  records: unknown[];
-  sideLoad: Record<string, unknown>;
-  context: Record<string, unknown>;
-  before: Record<string, unknown>;
-  /** Response headers of the main upstream call. */
-  headers: Record<string, string>;
-  /** The window chunk this page belongs to, for lists over a date window. */
-  window?: WindowChunk;
-}
-
-/**
- * Upstream records → unified records: `filter` and `response_mapping` (per record, or once over
- * the array with `response_mapping_method: array`), `remote_data` attached. Exported so that
- * `tessera unified test-mapping` runs a mapping offline with exactly the scope the engine gives it.
- */
-export async function mapUpstreamRecords(input: MapRecordsInput): Promise<MappedRecord[]> {
-  const { config, call, records } = input;
-  const label = `${input.integrationName} ${call.model}/${call.resource} ${call.method}`;
-  const base = { query: call.query, rawQuery: call.rawQuery, context: input.context, side_load: input.sideLoad, id: call.id, before: input.before, headers: input.headers, window: input.window };
-  if (!config.response_mapping) {
-    return records.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: r }));
-  }
-  if (config.response_mapping_method === 'array') {
-    const mapped = await evaluate(config.response_mapping, { ...base, response: records, body: records, records }, { label: `${label} response_mapping` });
-    const list = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]) as unknown[];
-    const aligned = list.length === records.length;
-    return list.flatMap((m, i) => (isObject(m) ? [{ unified: withRemoteData(m, aligned ? records[i] : undefined), raw: aligned ? records[i] : m }] : []));
-  }
-  const out: MappedRecord[] = [];
-  for (const record of records) {
-    const scope = { ...base, record, response: record, body: record };
-    if (config.filter && !(await evaluate(config.filter, scope, { label: `${label} filter` }))) continue;
-    const mapped = await evaluate(config.response_mapping, scope, { label: `${label} response_mapping` });
-    if (!isObject(mapped)) continue;
-    out.push({ unified: withRemoteData(mapped, record), raw: record });
-  }
-  return out;
-}
-
 /** A mapping's `request_body_schema.required` fields must be present (truto_error_insight names them). */
 function checkRequiredBody(schema: Record<string, unknown> | undefined, body: unknown) {
   const required = (schema?.required ?? []) as string[];
   if (!required.length) return;
-  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) throw errors.invalidBody('The request body must be a JSON object');
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body)))
+    throw errors.invalidBody('The request body must be a JSON object');
   const given = (body ?? {}) as Record<string, unknown>;
   const missing = required.filter((k) => given[k] === undefined || given[k] === null || (Array.isArray(given[k]) && (given[k] as unknown[]).length === 0));
   if (missing.length) throw errors.missingBody(missing);
@@ -418,18 +380,6 @@ function checkRequiredBody(schema: Record<string, unknown> | undefined, body: un
 function requireResource(config: CallConfig): string {
   if (!config.resource) throw errors.internal('Mapping names no resource to call');
   return config.resource;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Every unified record carries its raw upstream object, unless the mapping set its own. */
-function withRemoteData(mapped: Record<string, unknown>, raw: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(mapped)) if (v !== undefined) out[k] = v;
-  if (!('remote_data' in out) && raw !== undefined) out.remote_data = raw;
-  return out;
 }
 
 function safeJson(text: string): unknown {

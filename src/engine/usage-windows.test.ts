@@ -21,7 +21,13 @@ async function connect(resource?: string): Promise<string> {
   const override = resource ? { 'usage-metering': { usage: { list: { resource } } } } : {};
   const res = await stack.api('/integrated-account', {
     method: 'POST',
-    body: JSON.stringify({ tenant_id: 't', integration: 'usagefix', context: { api_key: 'k' }, integration_override: { base_url: upstream.url }, unified_model_override: override }),
+    body: JSON.stringify({
+      tenant_id: 't',
+      integration: 'usagefix',
+      context: { api_key: 'k' },
+      integration_override: { base_url: upstream.url },
+      unified_model_override: override,
+    }),
   });
   const body = (await res.json()) as { id: string; status: string };
   assert.equal(body.status, 'active');
@@ -69,14 +75,30 @@ describe('resolveWindow', () => {
     const w = resolveWindow(def, {}, 'x', now);
     assert.equal(w.start, '2026-11-23T00:00:00Z');
     assert.equal(w.end, '2026-11-30T00:00:00Z');
-    assert.deepEqual(w.chunks.map((c) => [c.start_day, c.last_day]), [['2026-11-23', '2026-11-29']]);
+    assert.deepEqual(
+      w.chunks.map((c) => [c.start_day, c.last_day]),
+      [['2026-11-23', '2026-11-29']],
+    );
   });
 
   test('25 days become chunks of 10, 10 and 5 days that tile the window', () => {
     const w = resolveWindow(def, { start_date: '2026-10-01', end_date: '2026-10-26' }, 'x', now);
-    assert.deepEqual(w.chunks.map((c) => (c.end_ms - c.start_ms) / 86_400_000), [10, 10, 5]);
+    assert.deepEqual(
+      w.chunks.map((c) => (c.end_ms - c.start_ms) / 86_400_000),
+      [10, 10, 5],
+    );
     for (let i = 1; i < w.chunks.length; i++) assert.equal(w.chunks[i].start, w.chunks[i - 1].end);
     assert.equal(w.chunks[0].start_s, Date.parse('2026-10-01T00:00:00Z') / 1000);
+  });
+
+  test('a date parameter is that one day', () => {
+    const w = resolveWindow({ ...def, date_param: 'date' }, { date: '2026-11-02' }, 'x', now);
+    assert.deepEqual([w.start, w.end, w.chunks.length], ['2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z', 1]);
+    assert.throws(
+      () => resolveWindow({ ...def, date_param: 'date' }, { date: '2026-11-02', start_date: '2026-11-01' }, 'x', now),
+      /date cannot be combined with start_date/,
+    );
+    assert.throws(() => resolveWindow({ ...def, date_param: 'date' }, { date: 'monday' }, 'x', now), /date must be a day \(YYYY-MM-DD\)/);
   });
 
   test('bad windows are 400s that name the parameter and the limit', () => {
@@ -88,7 +110,11 @@ describe('resolveWindow', () => {
       [{ start_date: '2026-01-01', end_date: '2026-11-01' }, /spans 304 days; x allows at most 60 days/],
     ];
     for (const [query, message] of bad) {
-      assert.throws(() => resolveWindow(def, query, 'x', now), (e: any) => e.status === 400 && e.code === 'TESSERA_INVALID_QUERY' && message.test(e.message), JSON.stringify(query));
+      assert.throws(
+        () => resolveWindow(def, query, 'x', now),
+        (e: any) => e.status === 400 && e.code === 'TESSERA_INVALID_QUERY' && message.test(e.message),
+        JSON.stringify(query),
+      );
     }
   });
 });
@@ -99,7 +125,10 @@ describe('GET /unified/usage-metering/usage over a window', () => {
     const { rows, pages } = await listAll(getAccount, 'start_date=2026-10-01&end_date=2026-10-26');
     assert.equal(rows.length, 25);
     assert.equal(new Set(rows.map((r) => r.id)).size, 25, 'ids are unique');
-    assert.deepEqual(rows.map((r) => r.start_date.slice(0, 10)), Array.from({ length: 25 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`));
+    assert.deepEqual(
+      rows.map((r) => r.start_date.slice(0, 10)),
+      Array.from({ length: 25 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`),
+    );
     for (const r of upstream.requests) assert.ok((r.to - r.from) / 86_400 <= MAX_SPAN_DAYS, 'no upstream request spans more than the source allows');
     // 10 days = pages of 4, 4, 2 (twice); 5 days = 4, 1: eight upstream pages, each its own unified page.
     assert.equal(upstream.requests.length, 8);
@@ -115,14 +144,20 @@ describe('GET /unified/usage-metering/usage over a window', () => {
     for (let i = 0; i < 3; i++) cursor = (await json(usage(getAccount, `next_cursor=${encodeURIComponent(cursor)}`))).body.next_cursor;
     // Page 5 is the second chunk's second page; no dates are passed again: the cursor carries them.
     const fifth = await json(usage(getAccount, `next_cursor=${encodeURIComponent(cursor)}`));
-    assert.deepEqual(fifth.body.result.map((r: any) => r.start_date.slice(0, 10)), ['2026-10-15', '2026-10-16', '2026-10-17', '2026-10-18']);
+    assert.deepEqual(
+      fifth.body.result.map((r: any) => r.start_date.slice(0, 10)),
+      ['2026-10-15', '2026-10-16', '2026-10-17', '2026-10-18'],
+    );
   });
 
   test('truto_ignore_limit and stream follow the whole window', async () => {
     const all = await json(usage(getAccount, 'start_date=2026-09-01&end_date=2026-10-01&truto_ignore_limit=true'));
     assert.equal(all.body.result.length, 30);
     const res = await stack.api(usage(getAccount, 'start_date=2026-09-01&end_date=2026-09-15&truto_response_format=stream'));
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 14);
   });
 
@@ -138,7 +173,10 @@ describe('GET /unified/usage-metering/usage over a window', () => {
       let text = new TextDecoder().decode(first.value);
       for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
       assert.equal(text.trim().split('\n').length, 30);
-      assert.ok(fetchedWhenFirstLineArrived < upstream.requests.length, `the first rows left before the last page was fetched (${fetchedWhenFirstLineArrived} of ${upstream.requests.length})`);
+      assert.ok(
+        fetchedWhenFirstLineArrived < upstream.requests.length,
+        `the first rows left before the last page was fetched (${fetchedWhenFirstLineArrived} of ${upstream.requests.length})`,
+      );
     } finally {
       upstream.delayMs = 0;
     }
@@ -157,7 +195,11 @@ describe('GET /unified/usage-metering/usage over a window', () => {
       assert.equal(body.code, 'TESSERA_INVALID_QUERY');
       assert.match(body.message, message);
     }
-    assert.equal((await json(usage(getAccount, 'group_by=product&start_date=2026-10-01&end_date=2026-10-02'))).status, 200, 'a single value is an array of one');
+    assert.equal(
+      (await json(usage(getAccount, 'group_by=product&start_date=2026-10-01&end_date=2026-10-02'))).status,
+      200,
+      'a single value is an array of one',
+    );
   });
 
   test('POST-for-read sends the query and the page in the JSON body, never the URL', async () => {

@@ -26,7 +26,13 @@ async function account(resource?: string, extraContext: Record<string, unknown> 
   const override = resource ? { 'usage-metering': { users: { list: { resource } } } } : {};
   const res = await stack.api('/integrated-account', {
     method: 'POST',
-    body: JSON.stringify({ tenant_id: 't', integration: 'vocab', context: { api_key: 'k-123', ...extraContext }, integration_override: { base_url: upstream.url }, unified_model_override: override }),
+    body: JSON.stringify({
+      tenant_id: 't',
+      integration: 'vocab',
+      context: { api_key: 'k-123', ...extraContext },
+      integration_override: { base_url: upstream.url },
+      unified_model_override: override,
+    }),
   });
   const body = (await res.json()) as { id: string; status: string };
   assert.equal(body.status, 'active');
@@ -43,7 +49,9 @@ async function collect(accountId: string, limit: number) {
   let cursor: string | null = '';
   let pages = 0;
   do {
-    const { status, body } = await json(`/unified/usage-metering/users?integrated_account_id=${accountId}&limit=${limit}&next_cursor=${encodeURIComponent(cursor ?? '')}`);
+    const { status, body } = await json(
+      `/unified/usage-metering/users?integrated_account_id=${accountId}&limit=${limit}&next_cursor=${encodeURIComponent(cursor ?? '')}`,
+    );
     assert.equal(status, 200, JSON.stringify(body));
     ids.push(...body.result.map((r: { id: string }) => r.id));
     cursor = body.next_cursor;
@@ -53,10 +61,20 @@ async function collect(accountId: string, limit: number) {
 }
 
 describe('every upstream pagination format pages to the end through next_cursor', () => {
-  for (const [resource, limit] of [['cursor_items', 5], ['page_items', 5], ['offset_items', 5], ['link_items', 5], ['range_items', 5], ['dynamic_items', 5]] as const) {
+  for (const [resource, limit] of [
+    ['cursor_items', 5],
+    ['page_items', 5],
+    ['offset_items', 5],
+    ['link_items', 5],
+    ['range_items', 5],
+    ['dynamic_items', 5],
+  ] as const) {
     test(resource, async () => {
       const { ids, pages } = await collect(await account(resource), limit);
-      assert.deepEqual(ids, ITEMS.map((i) => i.id));
+      assert.deepEqual(
+        ids,
+        ITEMS.map((i) => i.id),
+      );
       assert.ok(pages >= 5, `${pages} pages`);
     });
   }
@@ -80,7 +98,10 @@ test('truto_ignore_limit follows pages up to the cap, then resumes from next_cur
   assert.equal(capped.body.result.length, 20, 'four pages of five');
   assert.equal(capped.body.is_partial_response, true);
   const rest = await json(`/unified/usage-metering/users?integrated_account_id=${id}&limit=5&truto_ignore_limit=true&next_cursor=${capped.body.next_cursor}`);
-  assert.deepEqual([...capped.body.result, ...rest.body.result].map((r: { id: string }) => r.id), ITEMS.map((i) => i.id));
+  assert.deepEqual(
+    [...capped.body.result, ...rest.body.result].map((r: { id: string }) => r.id),
+    ITEMS.map((i) => i.id),
+  );
   assert.equal(rest.body.next_cursor, null);
 });
 
@@ -145,7 +166,12 @@ test('authorization formats: header (name/value), basic, and a JSONata expressio
   const id = await account(undefined, { user: 'ada' });
   const acct = (await stack.services.store.getIntegratedAccount(id))!;
   const { effectiveIntegration } = await import('../integrations/effective-integration.ts');
-  const exec = createExecution({ integration: effectiveIntegration(stack.services.catalog.getIntegration('vocab')!, acct), account: acct, services: stack.services.engineServices, config: stack.services.config.upstream });
+  const exec = createExecution({
+    integration: effectiveIntegration(stack.services.catalog.getIntegration('vocab')!, acct),
+    account: acct,
+    services: stack.services.engineServices,
+    config: stack.services.config.upstream,
+  });
   const basic = await callResource(exec, { resource: 'echo', method: 'basic', role: 'main' });
   assert.equal((basic.data as any).headers.authorization, `Basic ${Buffer.from('ada:k-123').toString('base64')}`);
   const expression = await callResource(exec, { resource: 'echo', method: 'expression', role: 'main' });

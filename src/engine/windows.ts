@@ -37,7 +37,9 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 function parseInstant(name: string, value: unknown): number {
   if (typeof value !== 'string' || !(DATE_ONLY.test(value) || DATE_TIME.test(value))) {
-    throw errors.invalidQuery(`${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone (e.g. 2026-11-01T00:00:00Z), got ${JSON.stringify(value)?.slice(0, 60)}`);
+    throw errors.invalidQuery(
+      `${name} must be an ISO 8601 date (YYYY-MM-DD) or date-time with a zone (e.g. 2026-11-01T00:00:00Z), got ${JSON.stringify(value)?.slice(0, 60)}`,
+    );
   }
   const ms = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
   if (!Number.isFinite(ms)) throw errors.invalidQuery(`${name} is not a real date: ${JSON.stringify(value)}`);
@@ -68,6 +70,16 @@ function chunk(startMs: number, endMs: number): WindowChunk {
 export function resolveWindow(def: WindowDefinition, query: Record<string, unknown>, integration: string, now: number = Date.now()): ResolvedWindow {
   const startName = def.start_param;
   const endName = def.end_param;
+  const day = def.date_param ? query[def.date_param] : undefined;
+  if (day !== undefined && day !== '') {
+    // A single day (`date=YYYY-MM-DD`, as Truto's Claude and OpenAI integrations take it) is that day's window.
+    if (query[startName] !== undefined || query[endName] !== undefined)
+      throw errors.invalidQuery(`${def.date_param} cannot be combined with ${startName} or ${endName}`);
+    if (typeof day !== 'string' || !DATE_ONLY.test(day))
+      throw errors.invalidQuery(`${def.date_param} must be a day (YYYY-MM-DD), got ${JSON.stringify(day)?.slice(0, 60)}`);
+    const ms = parseInstant(def.date_param!, day);
+    return { start: iso(ms), end: iso(ms + DAY_MS), chunks: [chunk(ms, ms + DAY_MS)] };
+  }
   const given = { start: query[startName], end: query[endName] };
   const aligned = def.align === 'day';
   let endMs = given.end !== undefined && given.end !== '' ? parseInstant(endName, given.end) : aligned ? ceilDay(now) : now;

@@ -130,8 +130,7 @@ export const errors = {
   badRequest: (message: string, init?: TesseraErrorInit) => new TesseraError(400, message, init),
   invalidQuery: (message: string) => new TesseraError(400, message, { code: 'TESSERA_INVALID_QUERY' }),
   invalidBody: (message: string) => new TesseraError(400, message, { code: 'TESSERA_INVALID_BODY' }),
-  validation: (message: string, failures: ValidationFailure[]) =>
-    new TesseraError(400, message, { code: 'TESSERA_VALIDATION_FAILED', details: { failures } }),
+  validation: (message: string, failures: ValidationFailure[]) => new TesseraError(400, message, { code: 'TESSERA_VALIDATION_FAILED', details: { failures } }),
   missingQuery: (names: string[]) =>
     new TesseraError(400, `Missing required query parameters: ${names.join(', ')}`, {
       code: 'TESSERA_MISSING_QUERY_PARAMETERS',
@@ -168,8 +167,7 @@ export const errors = {
   accountBlocked: () => new TesseraError(503, 'Integrated account is blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' }),
   internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { code: 'TESSERA_INTERNAL', cause }),
   mappingFailed: (message: string) => new TesseraError(500, message, { code: 'TESSERA_MAPPING_FAILED' }),
-  upstreamUnreachable: (message: string) =>
-    new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null } }),
+  upstreamUnreachable: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null } }),
   upstreamTimeout: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIMEOUT', remote: { rawResponse: null } }),
 };
 

@@ -9,18 +9,44 @@ const documented = new Map([...DOC.matchAll(/^\| `(TESSERA_[A-Z_]+)` \| (\d+|var
 
 test('every code in the catalogue is documented in docs/errors.md with its status, and nothing else is', () => {
   const codes = Object.keys(ERROR_CODES);
-  assert.deepEqual(codes.filter((c) => !documented.has(c)), [], 'codes missing from docs/errors.md');
-  assert.deepEqual([...documented.keys()].filter((c) => !(c in ERROR_CODES)), [], 'docs/errors.md lists codes that do not exist');
+  assert.deepEqual(
+    codes.filter((c) => !documented.has(c)),
+    [],
+    'codes missing from docs/errors.md',
+  );
+  assert.deepEqual(
+    [...documented.keys()].filter((c) => !(c in ERROR_CODES)),
+    [],
+    'docs/errors.md lists codes that do not exist',
+  );
   for (const [code, { status }] of Object.entries(ERROR_CODES)) assert.equal(documented.get(code), status === 0 ? 'varies' : String(status), code);
 });
 
 test('each constructor puts its code in the envelope, with the status the catalogue gives it', () => {
   const made: TesseraError[] = [
-    errors.invalidQuery('x'), errors.invalidBody('x'), errors.validation('x', []), errors.missingQuery(['a']), errors.missingBody(['a']),
-    errors.invalidCursor(), errors.oauthState('x'), errors.unauthorized(), errors.needsReauth(), errors.accountNotFound('id'),
-    errors.integrationNotFound('x'), errors.unknownModel('x'), errors.methodNotSupported('x'), errors.recordNotFound('x'),
-    errors.methodNotAllowed('x'), errors.conflict('x'), errors.payloadTooLarge('x'), errors.rateLimited(1), errors.accountBlocked(),
-    errors.internal(), errors.mappingFailed('x'), errors.upstreamUnreachable('x'), errors.upstreamTimeout('x'),
+    errors.invalidQuery('x'),
+    errors.invalidBody('x'),
+    errors.validation('x', []),
+    errors.missingQuery(['a']),
+    errors.missingBody(['a']),
+    errors.invalidCursor(),
+    errors.oauthState('x'),
+    errors.unauthorized(),
+    errors.needsReauth(),
+    errors.accountNotFound('id'),
+    errors.integrationNotFound('x'),
+    errors.unknownModel('x'),
+    errors.methodNotSupported('x'),
+    errors.recordNotFound('x'),
+    errors.methodNotAllowed('x'),
+    errors.conflict('x'),
+    errors.payloadTooLarge('x'),
+    errors.rateLimited(1),
+    errors.accountBlocked(),
+    errors.internal(),
+    errors.mappingFailed('x'),
+    errors.upstreamUnreachable('x'),
+    errors.upstreamTimeout('x'),
   ];
   for (const e of made) {
     const expected = ERROR_CODES[e.code].status;

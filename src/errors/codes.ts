@@ -7,7 +7,10 @@
 export const ERROR_CODES = {
   // 400: the request itself
   TESSERA_BAD_REQUEST: { status: 400, summary: 'The request is malformed in a way no more specific code covers.' },
-  TESSERA_INVALID_QUERY: { status: 400, summary: 'A query parameter has a value the method cannot take (a date that is not a date, a window over the maximum, a filter the source lacks).' },
+  TESSERA_INVALID_QUERY: {
+    status: 400,
+    summary: 'A query parameter has a value the method cannot take (a date that is not a date, a window over the maximum, a filter the source lacks).',
+  },
   TESSERA_INVALID_BODY: { status: 400, summary: 'The request body is not valid JSON, or not the JSON object the method takes.' },
   TESSERA_VALIDATION_FAILED: { status: 400, summary: 'A body, credential set or mapping override failed validation; details.failures lists each path.' },
   TESSERA_MISSING_QUERY_PARAMETERS: { status: 400, summary: 'Required query parameters are missing; truto_error_insight names them.' },
@@ -21,27 +24,33 @@ export const ERROR_CODES = {
   // 404
   TESSERA_NOT_FOUND: { status: 404, summary: 'Nothing exists at this path or with this id.' },
   TESSERA_ROUTE_NOT_FOUND: { status: 404, summary: 'No route matches the method and path.' },
-  TESSERA_ACCOUNT_NOT_FOUND: { status: 404, summary: 'No integrated account with this id in the token\'s environment.' },
+  TESSERA_ACCOUNT_NOT_FOUND: { status: 404, summary: "No integrated account with this id in the token's environment." },
   TESSERA_INTEGRATION_NOT_FOUND: { status: 404, summary: 'No integration of this name is installed on this server.' },
   TESSERA_UNKNOWN_MODEL: { status: 404, summary: 'No unified model or resource of this name.' },
   TESSERA_METHOD_NOT_SUPPORTED: { status: 404, summary: 'The integration does not map this method of the unified resource, or has no such proxy method.' },
   TESSERA_RECORD_NOT_FOUND: { status: 404, summary: 'The provider has no record with this id.' },
   // 405 / 409 / 413 / 429
   TESSERA_METHOD_NOT_ALLOWED: { status: 405, summary: 'The method is not allowed here (writes on a sandbox account, an HTTP verb /custom does not forward).' },
-  TESSERA_CONFLICT: { status: 409, summary: 'The request conflicts with what exists (an override already defined, an Idempotency-Key reused with another request).' },
+  TESSERA_CONFLICT: {
+    status: 409,
+    summary: 'The request conflicts with what exists (an override already defined, an Idempotency-Key reused with another request).',
+  },
   TESSERA_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
-  TESSERA_RATE_LIMITED: { status: 429, summary: 'Tessera\'s own rate limit for the token or the account; wait Retry-After seconds.' },
+  TESSERA_RATE_LIMITED: { status: 429, summary: "Tessera's own rate limit for the token or the account; wait Retry-After seconds." },
   // Remote: the provider's answer (truto_is_remote_error: true)
   TESSERA_REMOTE_ERROR: { status: 0, summary: 'The provider answered with an error; statusCode is its status and raw_response its body.' },
   TESSERA_REMOTE_RATE_LIMITED: { status: 429, summary: 'The provider rate-limited the call beyond the retry budget; wait Retry-After seconds.' },
-  TESSERA_UPSTREAM_BUDGET_SPENT: { status: 429, summary: 'The provider\'s documented request budget for this account is spent for longer than Tessera may wait; wait Retry-After seconds.' },
+  TESSERA_UPSTREAM_BUDGET_SPENT: {
+    status: 429,
+    summary: "The provider's documented request budget for this account is spent for longer than Tessera may wait; wait Retry-After seconds.",
+  },
   TESSERA_UPSTREAM_UNREACHABLE: { status: 502, summary: 'The provider could not be reached (connection refused, DNS, TLS, egress policy).' },
   TESSERA_UPSTREAM_TIMEOUT: { status: 504, summary: 'The provider did not answer within the upstream timeout.' },
   TESSERA_OAUTH_FAILED: { status: 0, summary: 'The provider refused an OAuth token exchange or refresh; statusCode follows its answer.' },
   // 5xx of our own
   TESSERA_ACCOUNT_BLOCKED: { status: 503, summary: 'The integrated account is blocked by an administrator.' },
-  TESSERA_MAPPING_FAILED: { status: 500, summary: 'A mapping expression failed on the provider\'s data; the message names the mapping and position.' },
-  TESSERA_STEP_FAILED: { status: 0, summary: 'An integration step raised an error on purpose (an `error` step); its status is the step\'s.' },
+  TESSERA_MAPPING_FAILED: { status: 500, summary: "A mapping expression failed on the provider's data; the message names the mapping and position." },
+  TESSERA_STEP_FAILED: { status: 0, summary: "An integration step raised an error on purpose (an `error` step); its status is the step's." },
   TESSERA_INTERNAL: { status: 500, summary: 'An unexpected error in Tessera; the log has the details, the response never does.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

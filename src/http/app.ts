@@ -30,12 +30,18 @@ export function createHttpApp(services: AppServices) {
     c.set('requestId', requestId);
     await next();
     c.res.headers.set('x-request-id', requestId);
-    services.logger.info({ request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    services.logger.info(
+      { request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
   });
 
   app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
   // Public like /health; generated from the routes registered on this app when it is requested.
-  app.route('/', openapiRoutes(() => app.routes, ROUTE_DOCS));
+  app.route(
+    '/',
+    openapiRoutes(() => app.routes, ROUTE_DOCS),
+  );
   app.route('/oauth2', oauth2Routes()); // before the token middleware: /callback is reached by a browser
 
   app.use('*', async (c, next) => {

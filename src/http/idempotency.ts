@@ -20,7 +20,9 @@ export function idempotency(): MiddlewareHandler<HttpEnv> {
     const store = c.get('services').store;
     const url = new URL(c.req.url);
     const storeKey = `${c.get('principal').environmentId}:${key}:${c.req.method}:${url.pathname}`;
-    const requestHash = createHash('sha256').update(`${c.req.method} ${url.pathname}?${url.search}\n${await c.req.text()}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${c.req.method} ${url.pathname}?${url.search}\n${await c.req.text()}`)
+      .digest('hex');
 
     while (inFlight.has(storeKey)) await inFlight.get(storeKey);
     const replay = async () => {
@@ -40,7 +42,14 @@ export function idempotency(): MiddlewareHandler<HttpEnv> {
       if (c.res.status < 500 && !c.res.headers.get('content-type')?.includes('ndjson')) {
         const body = await c.res.clone().text();
         const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (c.res.headers.get(h) ? [[h, c.res.headers.get(h)!]] : [])));
-        await store.putIdempotency({ key: storeKey, request_hash: requestHash, status: c.res.status, body, headers: JSON.stringify(headers), expires_at: new Date(Date.now() + TTL_MS).toISOString() });
+        await store.putIdempotency({
+          key: storeKey,
+          request_hash: requestHash,
+          status: c.res.status,
+          body,
+          headers: JSON.stringify(headers),
+          expires_at: new Date(Date.now() + TTL_MS).toISOString(),
+        });
       }
     } finally {
       inFlight.delete(storeKey);

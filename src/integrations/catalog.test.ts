@@ -44,7 +44,12 @@ test('an invalid JSONata expression is reported with its path and position', () 
 test('a mapping may only call resources its integration defines', () => {
   const dir = catalogWith({
     'neon/integration.yaml': neon(),
-    'neon/mappings/usage-metering.users.yaml': { integration: 'neon', model: 'usage-metering', resource: 'users', methods: { list: { resource: 'projects', method: 'list' } } },
+    'neon/mappings/usage-metering.users.yaml': {
+      integration: 'neon',
+      model: 'usage-metering',
+      resource: 'users',
+      methods: { list: { resource: 'projects', method: 'list' } },
+    },
   });
   assert.throws(() => loadCatalog(dir), /neon\/mappings\/usage-metering\.users\.yaml: methods\.list\.resource: unknown resource "projects" of neon/);
 });

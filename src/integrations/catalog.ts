@@ -4,14 +4,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ExpressionError, checkExpression } from '../engine/expressions/evaluate.ts';
-import {
-  describeIssues,
-  integrationSchema,
-  mappingFileSchema,
-  type IntegrationDefinition,
-  type MappingConfig,
-  type MappingFile,
-} from './definition-schema.ts';
+import { describeIssues, integrationSchema, mappingFileSchema, type IntegrationDefinition, type MappingConfig, type MappingFile } from './definition-schema.ts';
 
 /**
  * The bundled integrations: one folder per provider under src/providers/, holding
@@ -85,7 +78,10 @@ export function loadCatalog(dir: string = PROVIDERS_DIR): Catalog {
     integrations.set(definition.name, definition);
     const mappingDir = path.join(folder, 'mappings');
     if (!fs.existsSync(mappingDir)) continue;
-    for (const file of fs.readdirSync(mappingDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of fs
+      .readdirSync(mappingDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const label = `${entry.name}/mappings/${file}`;
       const mapping = parseFile(path.join(mappingDir, file), mappingFileSchema, label);
       if (mapping.integration !== definition.name) throw new DefinitionError(`${label}: integration: must be ${definition.name}`);

@@ -55,10 +55,7 @@ export const authorizationSchema = z.discriminatedUnion('format', [
   z.object({ format: z.literal('bearer'), config: z.object({ token: z.string().optional() }).default({}) }),
   z.object({
     format: z.literal('header'),
-    config: z.union([
-      z.object({ header_name: z.string().min(1), header_value: z.string() }),
-      z.object({ expression: jsonata }),
-    ]),
+    config: z.union([z.object({ header_name: z.string().min(1), header_value: z.string() }), z.object({ expression: jsonata })]),
   }),
   z.object({ format: z.literal('basic'), config: z.object({ username: z.string(), password: z.string().default('') }) }),
 ]);
@@ -161,7 +158,10 @@ export const integrationSchema = z.object({
   category: z.string().min(1),
   is_beta: z.boolean().default(false),
   logo: z.string().nullable().optional(),
-  base_url: z.string().url(),
+  /** An absolute URL; `{{context.…}}` placeholders allowed (e.g. a provider's regional site). */
+  base_url: z
+    .string()
+    .refine((v) => URL.canParse(v.replace(/\{\{[^}]*\}\}/g, 'placeholder')), 'must be an absolute URL (placeholders such as {{context.site}} allowed)'),
   headers: stringMap.default({}),
   query: stringMap.default({}),
   query_array_format: z.enum(['comma', 'brackets', 'indices', 'repeat']).default('comma'),
@@ -220,6 +220,8 @@ export const windowSchema = z.object({
   /** Unified query parameters carrying the window (ISO 8601 date or date-time). */
   start_param: z.string().default('start_date'),
   end_param: z.string().default('end_date'),
+  /** A parameter naming one day (YYYY-MM-DD) instead of start and end. */
+  date_param: z.string().optional(),
   /** Span when start is not given: end - default_days. End defaults to now. */
   default_days: z.number().positive().default(7),
   /** The longest window one unified request may ask for (a 400 beyond it). */

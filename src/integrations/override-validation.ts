@@ -46,7 +46,10 @@ export function validateMappingOverride(config: Record<string, unknown>, where: 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `{model: {resource: {method: partial mapping}}}`, each leaf checked against what it overrides. */
-export function validateAccountOverride(override: Record<string, unknown>, baseMapping: (model: string, resource: string, method: string) => MappingConfig | undefined) {
+export function validateAccountOverride(
+  override: Record<string, unknown>,
+  baseMapping: (model: string, resource: string, method: string) => MappingConfig | undefined,
+) {
   validateOverride(override);
   for (const [model, resources] of Object.entries(override)) {
     if (!isObject(resources)) throw errors.badRequest(`unified_model_override.${model} must be an object of resources`);

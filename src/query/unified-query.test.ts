@@ -59,7 +59,11 @@ test('client mistakes are 400s that say what to do', () => {
     [`integrated_account_id=${ID}&%E0%A4%A=1`, /cannot decode/],
   ];
   for (const [q, message] of cases) {
-    assert.throws(() => parseUnifiedQuery(q), (e: any) => e.status === 400 && message.test(e.message), q);
+    assert.throws(
+      () => parseUnifiedQuery(q),
+      (e: any) => e.status === 400 && message.test(e.message),
+      q,
+    );
   }
 });
 

@@ -20,7 +20,10 @@ export function parseQueryString(raw: string): Record<string, unknown> {
     } catch {
       throw errors.invalidQuery(`Malformed query string: cannot decode "${pair.slice(0, 80)}"`);
     }
-    if (!BALANCED_KEY.test(key)) throw errors.invalidQuery(`Malformed query parameter name "${key.slice(0, 80)}": brackets must be balanced, as in remote_query[foo]=bar or truto_exclude_fields[]=roles`);
+    if (!BALANCED_KEY.test(key))
+      throw errors.invalidQuery(
+        `Malformed query parameter name "${key.slice(0, 80)}": brackets must be balanced, as in remote_query[foo]=bar or truto_exclude_fields[]=roles`,
+      );
   }
   return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
 }

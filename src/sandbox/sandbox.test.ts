@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../integrations/catalog.ts';
 
 /**
  * `npm run sandbox` is `tsx src/main.ts sandbox`: run exactly that as a process, on a fresh data
@@ -75,13 +76,26 @@ test('starts on a fresh data dir, prints a working curl, writes sandbox.json', a
     assert.equal((fs.statSync(path.join(dataDir, 'sandbox.json')).mode & 0o777).toString(8), '600');
 
     const curls = [...stdout.matchAll(/curl -s '([^']+)' -H 'Authorization: Bearer ([^']+)'/g)];
-    assert.equal(curls.length, Object.keys(first.integrated_accounts).length, 'one curl per integration');
-    for (const [, url, token] of curls) {
+    const userCurls = curls.filter(([, url]) => url.includes('/users/'));
+    const usageCurls = curls.filter(([, url]) => url.includes('/usage?'));
+    const catalog = loadCatalog();
+    const withUsers = Object.keys(first.integrated_accounts).filter((name) => catalog.getMapping(name, 'usage-metering', 'users', 'get'));
+    const withUsage = Object.keys(first.integrated_accounts).filter((name) => catalog.getMapping(name, 'usage-metering', 'usage', 'list'));
+    assert.equal(userCurls.length, withUsers.length, 'one user curl per integration that maps users');
+    assert.equal(usageCurls.length, withUsage.length, 'one usage curl per integration that maps usage');
+    assert.equal(userCurls.length + usageCurls.length, curls.length, 'every curl is a user get or a usage list');
+    for (const [, url, token] of userCurls) {
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       const user = (await res.json()) as { id: string; name: string; organization?: { name?: string }; remote_data?: unknown };
       assert.equal(res.status, 200, url);
       assert.ok(url.includes(`/users/${user.id}?`), 'the printed user comes back');
       assert.ok(user.name && user.organization?.name && user.remote_data, 'a full unified user');
+    }
+    for (const [, url, token] of usageCurls) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const page = (await res.json()) as { result: { id: string; start_date: string }[] };
+      assert.equal(res.status, 200, url);
+      assert.ok(page.result.length > 0 && page.result.every((r) => r.id && r.start_date), `the printed usage window has rows: ${url}`);
     }
   } finally {
     assert.equal(await stop(child), 0, 'stops cleanly on SIGTERM');

@@ -77,7 +77,16 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
     }
     accounts[def.name] = accountId;
     if (entry.sandbox.exampleUserId) {
-      exampleCurls.push(`curl -s '${apiUrl}/unified/${def.category}/users/${entry.sandbox.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`);
+      exampleCurls.push(
+        `curl -s '${apiUrl}/unified/${def.category}/users/${entry.sandbox.exampleUserId}?integrated_account_id=${accountId}' -H 'Authorization: Bearer ${token}'`,
+      );
+    }
+    if (services.catalog.getMapping(def.name, def.category, 'usage', 'list')) {
+      // The simulator names a window its seed covers: its clock is fixed, the caller's is not.
+      const window = new URLSearchParams(entry.sandbox.exampleUsageQuery ?? {}).toString();
+      exampleCurls.push(
+        `curl -s '${apiUrl}/unified/${def.category}/usage?integrated_account_id=${accountId}${window ? `&${window}` : ''}' -H 'Authorization: Bearer ${token}'`,
+      );
     }
   }
   const file: SandboxFile = { api_url: apiUrl, token, integrated_accounts: accounts };

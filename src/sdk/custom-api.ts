@@ -16,7 +16,8 @@ export class CustomApi {
   /** `request('GET', '/users/me', { integrated_account_id })`; the path may start with a slash or not. */
   request<T = unknown>(method: string, path: string, query: CustomQuery = {}, body?: unknown, request?: RequestOptions): Promise<T> {
     const clean = path.replace(/^\/+/, '');
-    const hasBody = body !== undefined && !(body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0 && body.constructor === Object);
+    const hasBody =
+      body !== undefined && !(body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0 && body.constructor === Object);
     return this.http.request<T>(method, `custom/${clean}`, { ...request, query, body: hasBody ? body : undefined });
   }
 }

@@ -112,11 +112,18 @@ export function toEnvelope(status: number, statusText: string, body: unknown): E
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
     if (typeof b.message === 'string' && (typeof b.statusCode === 'number' || typeof b.error === 'string')) {
-      return { ...(b as unknown as ErrorEnvelope), statusCode: typeof b.statusCode === 'number' ? b.statusCode : status, error: typeof b.error === 'string' ? b.error : statusText };
+      return {
+        ...(b as unknown as ErrorEnvelope),
+        statusCode: typeof b.statusCode === 'number' ? b.statusCode : status,
+        error: typeof b.error === 'string' ? b.error : statusText,
+      };
     }
   }
   const text = typeof body === 'string' ? body.trim().slice(0, 500) : '';
   const error = statusText || REASONS[status] || 'Error';
-  const empty = body === undefined || body === '' || (body !== null && typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
+  const empty =
+    body === undefined ||
+    body === '' ||
+    (body !== null && typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0);
   return { statusCode: status, error, message: text || error, ...(empty ? {} : { raw_response: body }) };
 }

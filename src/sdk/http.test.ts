@@ -103,7 +103,10 @@ describe('retries', () => {
   test('maxAttempts bounds the attempts; the last error is thrown with its envelope', async () => {
     const s = await serve([unavailable('0')]);
     const tessera = new Tessera({ token: 't', baseUrl: s.url, retry: { maxAttempts: 3 } });
-    const err = await tessera.unifiedApi.get('u1', target).then(() => assert.fail('should throw'), (e: unknown) => e);
+    const err = await tessera.unifiedApi.get('u1', target).then(
+      () => assert.fail('should throw'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof TesseraError);
     assert.equal(err.statusCode, 503);
     assert.equal(err.envelope.message, 'Upstream unavailable');
@@ -150,7 +153,11 @@ describe('retries', () => {
   });
 
   test('a POST is not repeated after a 502 unless it carries an Idempotency-Key; a 429 is retried', async () => {
-    const badGateway: Reply = { status: 502, headers: { 'retry-after': '0' }, body: { statusCode: 502, error: 'Bad Gateway', message: 'no clean answer', truto_is_remote_error: true } };
+    const badGateway: Reply = {
+      status: 502,
+      headers: { 'retry-after': '0' },
+      body: { statusCode: 502, error: 'Bad Gateway', message: 'no clean answer', truto_is_remote_error: true },
+    };
     const s = await serve([badGateway, { status: 200, body: user }]);
     const tessera = new Tessera({ token: 't', baseUrl: s.url });
     await assert.rejects(tessera.unifiedApi.create({ emails: [] }, target), (e: unknown) => e instanceof TesseraError && e.statusCode === 502);
@@ -162,7 +169,10 @@ describe('retries', () => {
     assert.equal(keyed.seen.length, 2);
     assert.equal(keyed.seen[1].headers['idempotency-key'], 'k-1');
 
-    const limited = await serve([{ status: 429, headers: { 'retry-after': '0' }, body: { statusCode: 429, error: 'Too Many Requests', message: 'slow down' } }, { status: 200, body: user }]);
+    const limited = await serve([
+      { status: 429, headers: { 'retry-after': '0' }, body: { statusCode: 429, error: 'Too Many Requests', message: 'slow down' } },
+      { status: 200, body: user },
+    ]);
     const t3 = new Tessera({ token: 't', baseUrl: limited.url });
     assert.deepEqual(await t3.unifiedApi.update('usage-metering', 'users', 'u1', { roles: [{ id: 'viewer' }] }, { integrated_account_id: 'acc' }), user);
     assert.equal(limited.seen.length, 2);
@@ -185,7 +195,10 @@ describe('timeouts and cancellation', () => {
     const s = await serve(['hang']);
     const tessera = new Tessera({ token: 't', baseUrl: s.url, timeoutMs: 300, retry: false });
     const started = Date.now();
-    const err = await tessera.unifiedApi.get('u1', target).then(() => assert.fail('should time out'), (e: unknown) => e);
+    const err = await tessera.unifiedApi.get('u1', target).then(
+      () => assert.fail('should time out'),
+      (e: unknown) => e,
+    );
     const took = Date.now() - started;
     assert.ok(err instanceof TesseraTimeoutError);
     assert.ok(err instanceof TesseraError, 'a timeout is a TesseraError too');
@@ -210,7 +223,10 @@ describe('timeouts and cancellation', () => {
     await assert.rejects(tessera.unifiedApi.get('u1', target, { signal: ctl.signal }), (e: unknown) => e instanceof DOMException && e.name === 'AbortError');
     assert.equal(s.seen.length, 1);
     // AbortSignal.timeout works the same way.
-    await assert.rejects(tessera.unifiedApi.get('u1', target, { signal: AbortSignal.timeout(100) }), (e: unknown) => e instanceof DOMException && e.name === 'TimeoutError');
+    await assert.rejects(
+      tessera.unifiedApi.get('u1', target, { signal: AbortSignal.timeout(100) }),
+      (e: unknown) => e instanceof DOMException && e.name === 'TimeoutError',
+    );
   });
 
   test('an abort during the wait before a retry stops at once', async () => {
@@ -235,7 +251,10 @@ describe('timeouts and cancellation', () => {
     const s = await scripted([]);
     await s.close(); // the port is now closed
     const tessera = new Tessera({ token: 't', baseUrl: s.url, retry: { maxAttempts: 2, baseDelayMs: 10 } });
-    const err = await tessera.integrations.get('neon').then(() => assert.fail('should fail'), (e: unknown) => e);
+    const err = await tessera.integrations.get('neon').then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof TesseraConnectionError);
     assert.ok(err.message.includes(s.url), err.message);
   });
@@ -243,7 +262,10 @@ describe('timeouts and cancellation', () => {
 
 describe('requests', () => {
   test('headers: Bearer token, JSON content type on bodies, user agent; non-envelope errors are wrapped', async () => {
-    const s = await serve([{ status: 200, body: user }, { status: 500, body: undefined }]);
+    const s = await serve([
+      { status: 200, body: user },
+      { status: 500, body: undefined },
+    ]);
     const tessera = new Tessera({ token: 'secret-token', baseUrl: `${s.url}/`, headers: { 'X-Extra': 'yes' }, retry: false });
     await tessera.unifiedApi.create('usage-metering', 'users', { emails: [{ email: 'a@example.com' }] }, { integrated_account_id: 'acc' });
     const h = s.seen[0].headers;
@@ -253,7 +275,13 @@ describe('requests', () => {
     assert.match(String(h['user-agent']), /^tessera-ts-sdk\//);
     assert.equal(h['x-extra'], 'yes');
     assert.equal(s.seen[0].url, '/unified/usage-metering/users?integrated_account_id=acc', 'no doubled slash from a trailing one in baseUrl');
-    const err = await tessera.integrations.list().toArray().then(() => assert.fail('should throw'), (e: unknown) => e);
+    const err = await tessera.integrations
+      .list()
+      .toArray()
+      .then(
+        () => assert.fail('should throw'),
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof TesseraError);
     assert.deepEqual(err.envelope, { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
   });

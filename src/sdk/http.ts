@@ -163,7 +163,15 @@ export class HttpClient {
       let retryAfterMs: number | undefined;
       if ('res' in outcome) {
         const { res, data } = outcome;
-        hooks.onResponse?.({ attempt, method, url, status: res.status, statusText: res.statusText, headers: res.headers, durationMs: Date.now() - attemptStarted });
+        hooks.onResponse?.({
+          attempt,
+          method,
+          url,
+          status: res.status,
+          statusText: res.statusText,
+          headers: res.headers,
+          durationMs: Date.now() - attemptStarted,
+        });
         if (res.ok) return data as T;
         const error = new TesseraError(toEnvelope(res.status, res.statusText, data), { method, url, statusText: res.statusText, headers: res.headers });
         if (!isRetryableStatus(res.status, error, retry.statuses, IDEMPOTENT.has(method) || Boolean(req.idempotencyKey))) throw error;
@@ -274,10 +282,13 @@ function linkedController(signal: AbortSignal | undefined, timeoutMs: number) {
   let timedOut = false;
   const onAbort = () => ctl.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = timeoutMs > 0 ? setTimeout(() => {
-    timedOut = true;
-    ctl.abort(new DOMException(`No response within ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs) : undefined;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          ctl.abort(new DOMException(`No response within ${timeoutMs} ms`, 'TimeoutError'));
+        }, timeoutMs)
+      : undefined;
   return {
     signal: ctl.signal,
     timedOut: () => timedOut,

@@ -90,7 +90,9 @@ const envFor = () => ({ ...PLAIN_ENV, TESSERA_TOKEN: stack.token, TESSERA_API_UR
 
 async function expectedAnswers() {
   const user = await (await stack.api(`/unified/usage-metering/users/${IDS.adminMemberId}?integrated_account_id=${stack.accounts.neon}`)).json();
-  const all = (await (await stack.api(`/unified/usage-metering/users?integrated_account_id=${stack.accounts.neon}&truto_ignore_limit=true`)).json()) as { result: { id: string }[] };
+  const all = (await (await stack.api(`/unified/usage-metering/users?integrated_account_id=${stack.accounts.neon}&truto_ignore_limit=true`)).json()) as {
+    result: { id: string }[];
+  };
   const missing = await stack.api(`/unified/usage-metering/users/00000000-0000-4000-8000-000000000000?integrated_account_id=${stack.accounts.neon}`);
   return { user, ids: all.result.map((u) => u.id), error: { statusCode: missing.status, envelope: await missing.json() } };
 }
@@ -112,7 +114,16 @@ test('TypeScript in another project: tsc type-checks against dist/sdk/index.d.ts
   fs.writeFileSync(
     path.join(consumerDir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'], lib: ['ES2022'], skipLibCheck: false, outDir: 'out' },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        types: ['node'],
+        lib: ['ES2022'],
+        skipLibCheck: false,
+        outDir: 'out',
+      },
       files: ['consumer.ts'],
     }),
   );

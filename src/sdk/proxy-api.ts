@@ -29,7 +29,8 @@ const seg = (s: string) => encodeURIComponent(s);
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 function fromOptions(opts: unknown, request: unknown, call: string): Target {
-  if (!opts || typeof opts !== 'object') throw new TypeError(`Tessera: proxyApi.${call} needs { resource, integrated_account_id } (or the form ${call}(resource, …))`);
+  if (!opts || typeof opts !== 'object')
+    throw new TypeError(`Tessera: proxyApi.${call} needs { resource, integrated_account_id } (or the form ${call}(resource, …))`);
   const { resource, ...query } = opts as ProxyTarget;
   if (!isString(resource) || !resource) throw new TypeError(`Tessera: proxyApi.${call}: resource is a required string`);
   return { resource, query, request: request as RequestOptions | undefined };
@@ -48,7 +49,11 @@ export class ProxyApi {
     const t = isString(args[0]) ? direct(args[0], args[1], args[2]) : fromOptions(args[0], args[1], 'list');
     const { next_cursor, ...query } = t.query;
     return new Cursor<T>(
-      (cursor) => this.http.request<ListEnvelope<T>>('GET', `proxy/${seg(t.resource)}`, { ...t.request, query: { ...query, ...(cursor ? { next_cursor: cursor } : {}) } }),
+      (cursor) =>
+        this.http.request<ListEnvelope<T>>('GET', `proxy/${seg(t.resource)}`, {
+          ...t.request,
+          query: { ...query, ...(cursor ? { next_cursor: cursor } : {}) },
+        }),
       isString(next_cursor) ? next_cursor : undefined,
     );
   }

@@ -23,14 +23,27 @@ function wire(value: unknown): unknown {
   }
   return String(value);
 }
-const isEmptyContainer = (v: unknown) => (Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && !(v instanceof Date) && Object.keys(v).length === 0);
+const isEmptyContainer = (v: unknown) =>
+  Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && !(v instanceof Date) && Object.keys(v).length === 0;
 
 const many = Array.from({ length: 45 }, (_, i) => `field_${i}`);
 const CASES: Record<string, Record<string, unknown>> = {
-  scalars: { integrated_account_id: '7d0c6a39-2b1e-4c3f-9a5d-1e2f3a4b5c6d', limit: 25, truto_ignore_remote_data: true, truto_skip_api_call: false, ratio: 0.5, big: 10n },
+  scalars: {
+    integrated_account_id: '7d0c6a39-2b1e-4c3f-9a5d-1e2f3a4b5c6d',
+    limit: 25,
+    truto_ignore_remote_data: true,
+    truto_skip_api_call: false,
+    ratio: 0.5,
+    big: 10n,
+  },
   'arrays of strings (beyond qs’s default arrayLimit of 20)': { truto_exclude_fields: ['roles', 'emails'], ids: many },
   'nested objects': { remote_query: { foo: 'bar', filter: { status: 'active', since: { gte: '2024-01-01' } } } },
-  'arrays of objects': { sort: [{ field: 'email', order: 'asc' }, { field: 'created_at', order: 'desc' }] },
+  'arrays of objects': {
+    sort: [
+      { field: 'email', order: 'asc' },
+      { field: 'created_at', order: 'desc' },
+    ],
+  },
   'operators and dates': { created_at: { gt: new Date('2024-01-01T00:00:00Z'), lte: new Date('2024-02-01T12:30:00.250Z') }, id: { in: ['a', 'b'] } },
   'characters that need encoding': {
     q: 'a&b=c d+e%f',
@@ -82,6 +95,11 @@ test('over HTTP: what the SDK sends is what the server’s parser reads', async 
   }
   // Through the resource APIs too: the target keys leave the query, the rest arrive intact.
   const query = { truto_exclude_fields: ['roles'], remote_query: { foo: { bar: 'baz' } }, truto_ignore_remote_data: true };
-  const viaUnified = (await tessera.unifiedApi.get('x', { unified_model: 'usage-metering', resource: 'echo', integrated_account_id: 'acc', ...query })) as unknown as { parsed: unknown };
+  const viaUnified = (await tessera.unifiedApi.get('x', {
+    unified_model: 'usage-metering',
+    resource: 'echo',
+    integrated_account_id: 'acc',
+    ...query,
+  })) as unknown as { parsed: unknown };
   assert.deepEqual(viaUnified.parsed, wire({ integrated_account_id: 'acc', ...query }));
 });

@@ -73,7 +73,14 @@ describe('unifiedApi reads', () => {
     assert.ok(user.organization);
 
     const page = await tessera.unifiedApi
-      .list({ unified_model: 'usage-metering', resource: 'users', integrated_account_id: account, limit: 2, truto_response_format: 'debug', remote_query: { extra_flag: true, nested: { key: 'v a' } } })
+      .list({
+        unified_model: 'usage-metering',
+        resource: 'users',
+        integrated_account_id: account,
+        limit: 2,
+        truto_response_format: 'debug',
+        remote_query: { extra_flag: true, nested: { key: 'v a' } },
+      })
       .next();
     const debug = page.envelope.debug as { requestUrl: string };
     const upstream = new URL(debug.requestUrl);
@@ -99,7 +106,10 @@ describe('unifiedApi reads', () => {
     assert.ok(cursors.slice(1).every((c) => typeof c === 'string' && c.length > 0));
 
     const published = tessera.unifiedApi.list({ unified_model: 'usage-metering', resource: 'users', integrated_account_id: account, limit: 4 });
-    assert.deepEqual((await published.toArray()).map((u) => u.id), expected.ids);
+    assert.deepEqual(
+      (await published.toArray()).map((u) => u.id),
+      expected.ids,
+    );
     assert.equal(published.done, true);
   });
 
@@ -113,7 +123,10 @@ describe('unifiedApi reads', () => {
     assert.equal(page1.envelope.result_count, 3);
     assert.equal(cursor.nextCursor, page1.nextCursor);
     const page2 = await cursor.next();
-    assert.notDeepEqual(page2.items.map((u) => u.id), page1.items.map((u) => u.id));
+    assert.notDeepEqual(
+      page2.items.map((u) => u.id),
+      page1.items.map((u) => u.id),
+    );
     const rest = await cursor.toArray();
     assert.equal(cursor.done, true);
     const sent = requests.length;
@@ -121,11 +134,17 @@ describe('unifiedApi reads', () => {
     assert.equal(requests.length, sent, 'an exhausted cursor sends nothing');
 
     const all = await tessera.unifiedApi.list('usage-metering', 'users', { integrated_account_id: account, limit: 3 }).toArray();
-    assert.deepEqual([...page1.items, ...page2.items, ...rest].map((u) => u.id), all.map((u) => u.id));
+    assert.deepEqual(
+      [...page1.items, ...page2.items, ...rest].map((u) => u.id),
+      all.map((u) => u.id),
+    );
     const resumed = await tessera.unifiedApi
       .list({ unified_model: 'usage-metering', resource: 'users', integrated_account_id: account, limit: 3, next_cursor: page1.nextCursor! })
       .toArray();
-    assert.deepEqual(resumed.map((u) => u.id), all.slice(3).map((u) => u.id));
+    assert.deepEqual(
+      resumed.map((u) => u.id),
+      all.slice(3).map((u) => u.id),
+    );
   });
 
   test('meta in both forms', async () => {
@@ -171,7 +190,10 @@ describe('errors', () => {
 
   test('a call in neither form is a TypeError before any request', async () => {
     const sent = requests.length;
-    assert.throws(() => tessera.unifiedApi.get('usage-metering', 'users', undefined as unknown as string, { integrated_account_id: account }), /unifiedApi\.get needs a non-empty id/);
+    assert.throws(
+      () => tessera.unifiedApi.get('usage-metering', 'users', undefined as unknown as string, { integrated_account_id: account }),
+      /unifiedApi\.get needs a non-empty id/,
+    );
     assert.throws(() => tessera.unifiedApi.get('some-id', { integrated_account_id: account } as never), /unified_model and resource are required/);
     assert.throws(() => tessera.unifiedApi.list(undefined as never), /needs \{ unified_model, resource, integrated_account_id \}/);
     assert.equal(requests.length, sent);
@@ -180,16 +202,31 @@ describe('errors', () => {
 
 describe('unifiedApi writes on the Neon sandbox account', () => {
   test('update a member’s role in both forms', async () => {
-    const viewer = await tessera.unifiedApi.update('usage-metering', 'users', IDS.editorMemberId, { roles: [{ id: 'viewer' }] }, { integrated_account_id: account });
+    const viewer = await tessera.unifiedApi.update(
+      'usage-metering',
+      'users',
+      IDS.editorMemberId,
+      { roles: [{ id: 'viewer' }] },
+      { integrated_account_id: account },
+    );
     assert.deepEqual(viewer.roles, [{ id: 'viewer', name: 'viewer' }]);
     assert.equal((await raw(`/unified/usage-metering/users/${IDS.editorMemberId}?integrated_account_id=${account}`)).body.roles[0].id, 'viewer');
-    const editor = await tessera.unifiedApi.update(IDS.editorMemberId, { roles: [{ id: 'editor' }] }, { unified_model: 'usage-metering', resource: 'users', integrated_account_id: account });
+    const editor = await tessera.unifiedApi.update(
+      IDS.editorMemberId,
+      { roles: [{ id: 'editor' }] },
+      { unified_model: 'usage-metering', resource: 'users', integrated_account_id: account },
+    );
     assert.equal(editor.roles?.[0]?.id, 'editor');
     assert.equal(editor.id, IDS.editorMemberId);
   });
 
   test('create invites a user in both forms; a repeated Idempotency-Key replays the first answer', async () => {
-    const a = await tessera.unifiedApi.create('usage-metering', 'users', { emails: [{ email: 'sdk.doc.form@example.com', is_primary: true }] }, { integrated_account_id: account });
+    const a = await tessera.unifiedApi.create(
+      'usage-metering',
+      'users',
+      { emails: [{ email: 'sdk.doc.form@example.com', is_primary: true }] },
+      { integrated_account_id: account },
+    );
     assert.equal(a.status, 'invited');
     assert.equal(a.name, 'sdk.doc.form@example.com');
     const opts = { unified_model: 'usage-metering', resource: 'users', integrated_account_id: account } as const;
@@ -207,7 +244,10 @@ describe('unifiedApi writes on the Neon sandbox account', () => {
   test('delete in the published form answers {id}; the user is then gone', async () => {
     const res = await tessera.unifiedApi.delete(IDS.viewerMemberId, { unified_model: 'usage-metering', resource: 'users', integrated_account_id: account });
     assert.deepEqual(res, { id: IDS.viewerMemberId });
-    await assert.rejects(tessera.unifiedApi.get('usage-metering', 'users', IDS.viewerMemberId, { integrated_account_id: account }), (e: unknown) => e instanceof TesseraError && e.statusCode === 404);
+    await assert.rejects(
+      tessera.unifiedApi.get('usage-metering', 'users', IDS.viewerMemberId, { integrated_account_id: account }),
+      (e: unknown) => e instanceof TesseraError && e.statusCode === 404,
+    );
   });
 
   test('custom methods in both forms go to POST /unified/{model}/{resource}/{method}', async () => {
@@ -225,7 +265,10 @@ describe('unifiedApi writes on the Neon sandbox account', () => {
       });
     }
     const sent = requests.slice(before);
-    assert.deepEqual(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`), ['POST /unified/usage-metering/users/deactivate', 'POST /unified/usage-metering/users/deactivate']);
+    assert.deepEqual(
+      sent.map((r) => `${r.method} ${new URL(r.url).pathname}`),
+      ['POST /unified/usage-metering/users/deactivate', 'POST /unified/usage-metering/users/deactivate'],
+    );
   });
 });
 
@@ -233,7 +276,9 @@ describe('proxyApi', () => {
   test('list members follows every page, like the raw API, in both forms', async () => {
     const expected = await rawList('/proxy/members', `integrated_account_id=${account}&limit=5`);
     assert.ok(expected.pages > 1);
-    const a = await tessera.proxyApi.list<{ member: { id: string }; user: { email: string } }>('members', { integrated_account_id: account, limit: 5 }).toArray();
+    const a = await tessera.proxyApi
+      .list<{ member: { id: string }; user: { email: string } }>('members', { integrated_account_id: account, limit: 5 })
+      .toArray();
     const b = await tessera.proxyApi.list({ resource: 'members', integrated_account_id: account, limit: 5 }).toArray();
     assert.deepEqual(a, expected.records);
     assert.deepEqual(b, expected.records);
@@ -246,7 +291,10 @@ describe('proxyApi', () => {
     const expected = await raw(`/proxy/members/${IDS.adminMemberId}?integrated_account_id=${account}`);
     assert.deepEqual(await tessera.proxyApi.get('members', IDS.adminMemberId, { integrated_account_id: account }), expected.body);
     assert.deepEqual(await tessera.proxyApi.get(IDS.adminMemberId, { resource: 'members', integrated_account_id: account }), expected.body);
-    await assert.rejects(tessera.proxyApi.get('members', UNKNOWN_ID, { integrated_account_id: account }), (e: unknown) => e instanceof TesseraError && e.statusCode === 404 && e.isRemote);
+    await assert.rejects(
+      tessera.proxyApi.get('members', UNKNOWN_ID, { integrated_account_id: account }),
+      (e: unknown) => e instanceof TesseraError && e.statusCode === 404 && e.isRemote,
+    );
   });
 });
 
@@ -256,7 +304,10 @@ test('customApi forwards any verb to the integration’s base URL, with a slash 
   const before = requests.length;
   assert.deepEqual(await tessera.customApi.request('GET', '/users/me', { integrated_account_id: account }), expected.body);
   assert.deepEqual(await tessera.customApi.request('GET', 'users/me', { integrated_account_id: account }), expected.body);
-  assert.deepEqual(requests.slice(before).map((r) => new URL(r.url).pathname), ['/custom/users/me', '/custom/users/me']);
+  assert.deepEqual(
+    requests.slice(before).map((r) => new URL(r.url).pathname),
+    ['/custom/users/me', '/custom/users/me'],
+  );
 });
 
 describe('admin API', () => {
@@ -266,9 +317,16 @@ describe('admin API', () => {
     const paged = tessera.integratedAccounts.list({ limit: 1 });
     const ids: string[] = [];
     for await (const a of paged) ids.push(a.id);
-    assert.deepEqual(ids, all.map((a) => a.id), 'limit=1 pages through the same accounts');
+    assert.deepEqual(
+      ids,
+      all.map((a) => a.id),
+      'limit=1 pages through the same accounts',
+    );
     const neonOnly = await tessera.integratedAccounts.list({ integration: { name: 'neon' } }).toArray();
-    assert.deepEqual(neonOnly.map((a) => a.id), [account]);
+    assert.deepEqual(
+      neonOnly.map((a) => a.id),
+      [account],
+    );
     const one = await tessera.integratedAccounts.get(account);
     assert.equal(one.integration.name, 'neon');
     assert.equal(one.status, 'active');

@@ -103,7 +103,8 @@ export class UnifiedApi {
     const { next_cursor, ...query } = t.query;
     const path = `unified/${seg(t.model)}/${seg(t.resource)}`;
     return new Cursor<UnifiedRecord>(
-      (cursor) => this.http.request<ListEnvelope<UnifiedRecord>>('GET', path, { ...t.request, query: { ...query, ...(cursor ? { next_cursor: cursor } : {}) } }),
+      (cursor) =>
+        this.http.request<ListEnvelope<UnifiedRecord>>('GET', path, { ...t.request, query: { ...query, ...(cursor ? { next_cursor: cursor } : {}) } }),
       isString(next_cursor) ? next_cursor : undefined,
     );
   }
@@ -127,7 +128,14 @@ export class UnifiedApi {
   }
 
   /** PATCH /unified/{model}/{resource}/{id}. */
-  update<M extends string, R extends string>(model: M, resource: R, id: string, body: unknown, query?: UnifiedQuery, request?: RequestOptions): Promise<RecordOf<M, R>>;
+  update<M extends string, R extends string>(
+    model: M,
+    resource: R,
+    id: string,
+    body: unknown,
+    query?: UnifiedQuery,
+    request?: RequestOptions,
+  ): Promise<RecordOf<M, R>>;
   update<M extends string, R extends string>(id: string, body: unknown, options: UnifiedTarget<M, R>, request?: RequestOptions): Promise<RecordOf<M, R>>;
   update(...args: unknown[]): Promise<unknown> {
     const doc = isDocForm(args, 'update');
@@ -147,7 +155,14 @@ export class UnifiedApi {
   }
 
   /** POST /unified/{model}/{resource}/{method}: resolves `{ result }`. */
-  customMethod<T = unknown>(model: string, resource: string, method: string, body?: unknown, query?: UnifiedQuery, request?: RequestOptions): Promise<CustomResult<T>>;
+  customMethod<T = unknown>(
+    model: string,
+    resource: string,
+    method: string,
+    body?: unknown,
+    query?: UnifiedQuery,
+    request?: RequestOptions,
+  ): Promise<CustomResult<T>>;
   customMethod<T = unknown>(method: string, body: unknown, options: UnifiedTarget, request?: RequestOptions): Promise<CustomResult<T>>;
   customMethod(...args: unknown[]): Promise<unknown> {
     const doc = isDocForm(args, 'customMethod');

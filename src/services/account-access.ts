@@ -57,9 +57,21 @@ export class AccountAccess {
 
   /** base ← environment ← integrated account (docs/contract.md §12.3). */
   async mappingFor(account: IntegratedAccountRecord, model: string, resource: string, method: string): Promise<MappingConfig> {
-    const [row] = await this.deps.store.listEnvironmentMappings({ environment_id: account.environment_id, integration: account.integration, model, resource, method });
-    const accountLayer = (account.unified_model_override as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[model]?.[resource]?.[method] as Partial<MappingConfig> | undefined;
-    const mapping = mergeMappingLayers([this.deps.catalog.getMapping(account.integration, model, resource, method), row?.config as Partial<MappingConfig> | undefined, accountLayer]);
+    const [row] = await this.deps.store.listEnvironmentMappings({
+      environment_id: account.environment_id,
+      integration: account.integration,
+      model,
+      resource,
+      method,
+    });
+    const accountLayer = (account.unified_model_override as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[model]?.[resource]?.[
+      method
+    ] as Partial<MappingConfig> | undefined;
+    const mapping = mergeMappingLayers([
+      this.deps.catalog.getMapping(account.integration, model, resource, method),
+      row?.config as Partial<MappingConfig> | undefined,
+      accountLayer,
+    ]);
     if (!mapping) throw errors.methodNotSupported(`Method ${method} is not supported for ${model}/${resource} on integration ${account.integration}`);
     return mapping;
   }
@@ -67,11 +79,25 @@ export class AccountAccess {
   execution(account: IntegratedAccountRecord, req: { signal?: AbortSignal; idempotencyKey?: string } = {}): Execution {
     const integration = this.deps.catalog.getIntegration(account.integration);
     if (!integration) throw errors.integrationNotFound(`Integration ${account.integration} is not installed on this server`);
-    return createExecution({ integration: effectiveIntegration(integration, account), account, services: this.deps.engineServices, config: this.deps.upstream, signal: req.signal, idempotencyKey: req.idempotencyKey });
+    return createExecution({
+      integration: effectiveIntegration(integration, account),
+      account,
+      services: this.deps.engineServices,
+      config: this.deps.upstream,
+      signal: req.signal,
+      idempotencyKey: req.idempotencyKey,
+    });
   }
 
   /** The usable account, its merged mapping and the execution for one unified call. */
-  async resolve(environmentId: string, accountId: string, model: string, resource: string, method: string, req: { signal?: AbortSignal; idempotencyKey?: string } = {}): Promise<ResolvedCall> {
+  async resolve(
+    environmentId: string,
+    accountId: string,
+    model: string,
+    resource: string,
+    method: string,
+    req: { signal?: AbortSignal; idempotencyKey?: string } = {},
+  ): Promise<ResolvedCall> {
     const account = await this.usable(environmentId, accountId, method);
     const mapping = await this.mappingFor(account, model, resource, method);
     return { account, mapping, exec: this.execution(account, req) };

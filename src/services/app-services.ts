@@ -99,4 +99,3 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     },
   };
 }
-

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { CAPABILITY_TYPES, STANDARD_METHODS, type CapabilitiesResponse, type CapabilityType, type MetaResponse } from './discovery-schemas.ts';
 import { errors } from '../errors/catalogue.ts';
 import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import { toBoolean, toStringArray } from '../query/unified-query.ts';
@@ -9,6 +9,7 @@ import type { EnvironmentMappingRecord, IntegratedAccountRecord } from '../store
 import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
+import { integrationCoverage } from './coverage.ts';
 
 /**
  * Discovery (docs/contract.md §3.2): what a unified method looks like for one account or one
@@ -16,83 +17,8 @@ import type { AccountAccess } from './account-access.ts';
  * shapes are zod schemas so that /openapi.json publishes exactly what these functions return.
  */
 
-export const STANDARD_METHODS = ['list', 'get', 'create', 'update', 'delete'] as const;
-
-const jsonObject = z.record(z.string(), z.unknown());
-
-export const metaResponseSchema = z
-  .object({
-    method: z.string(),
-    schema: jsonObject.describe('JSON Schema of one record of the unified resource'),
-    documentation_link: z.string().nullable().describe('Upstream documentation for the call this method makes'),
-    response_mapping: z
-      .string()
-      .nullable()
-      .describe('The JSONata that maps the upstream response; for a composite mapping, the one its first call uses'),
-    query_schema: jsonObject.nullable(),
-    request_body_schema: jsonObject.nullable(),
-    default_query: jsonObject.nullable(),
-    default_body: jsonObject.nullable(),
-    response_schema: jsonObject.optional().describe('Integration variant only: JSON Schema of the response body of this method'),
-    integration: z.string().describe('Extension: the integration whose mapping this is'),
-    mapping: jsonObject.describe('Extension: the whole effective mapping config (base ← environment ← account override; base only on the integration variant)'),
-  })
-  .meta({ title: 'UnifiedMethodMeta' });
-export type MetaResponse = z.infer<typeof metaResponseSchema>;
-
-const proxyMethodSchema = z.object({
-  method: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  has_description: z.boolean(),
-  has_query_schema: z.boolean(),
-  has_body_schema: z.boolean(),
-  has_response_schema: z.boolean(),
-  api_documentation_url: z.string().nullable(),
-});
-
-const authFieldSchema = z.object({
-  name: z.string(),
-  label: z.string(),
-  type: z.string(),
-  required: z.boolean(),
-  format: z.string().nullable(),
-  placeholder: z.string().optional(),
-  help_text: z.string().optional(),
-  options: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
-});
-
-export const capabilitiesResponseSchema = z
-  .object({
-    integration: z.object({ id: z.string(), name: z.string(), label: z.string(), category: z.string() }),
-    environment_id: z.string().optional(),
-    proxy: z.array(z.object({ resource: z.string(), methods: z.array(proxyMethodSchema) })),
-    unified: z.array(
-      z.object({
-        model: z.string(),
-        model_label: z.string(),
-        resource: z.string(),
-        description: z.string().nullable(),
-        docs_url: z.string().nullable(),
-        methods: z.array(z.string()),
-        env_overridden: z.boolean().optional(),
-      }),
-    ),
-    auth: z.object({ formats: z.array(z.string()), fields: z.array(authFieldSchema), documentation_link: z.string().optional() }),
-    ai_readiness: z.object({
-      proxy_methods: z.number().int(),
-      proxy_methods_with_descriptions: z.number().int(),
-      ai_ready_score: z.number().min(0).max(1),
-    }),
-    account: z
-      .object({ id: z.string(), status: z.string(), authentication_method: z.string(), is_blocked: z.boolean() })
-      .optional(),
-  })
-  .meta({ title: 'CapabilitiesResponse' });
-export type CapabilitiesResponse = z.infer<typeof capabilitiesResponseSchema>;
-
-export const CAPABILITY_TYPES = ['proxy', 'unified', 'all'] as const;
-export type CapabilityType = (typeof CAPABILITY_TYPES)[number];
+export { STANDARD_METHODS, metaResponseSchema, capabilitiesResponseSchema, CAPABILITY_TYPES } from './discovery-schemas.ts';
+export type { MetaResponse, CapabilitiesResponse, CapabilityType } from './discovery-schemas.ts';
 
 export interface CapabilitiesFilters {
   type: CapabilityType;
@@ -209,7 +135,8 @@ export interface ModelDocs {
     resource: string;
     label: string;
     description: string;
-    fields: { name: string; type: string; required: boolean; description: string }[];
+    /** `covered`: this integration's mappings build the field (services/coverage.ts). */
+    fields: { name: string; type: string; required: boolean; description: string; covered: boolean }[];
     methods: { method: string; documentation_link: string | null; query_schema: unknown; request_body_schema: unknown; response_mapping: string | null }[];
   }[];
 }
@@ -229,7 +156,8 @@ export class DiscoveryService {
 
   integrationOrThrow(name: string): IntegrationDefinition {
     const def = this.catalog.getIntegration(name);
-    if (!def) throw errors.integrationNotFound(`Integration ${name} not found; known integrations: ${[...this.catalog.integrations.keys()].join(', ') || '(none)'}`);
+    if (!def)
+      throw errors.integrationNotFound(`Integration ${name} not found; known integrations: ${[...this.catalog.integrations.keys()].join(', ') || '(none)'}`);
     return def;
   }
 
@@ -281,9 +209,11 @@ export class DiscoveryService {
   modelDocs(integrationName: string, modelName: string): ModelDocs {
     const model = modelOrThrow(modelName);
     const integration = this.integrationOrThrow(integrationName);
+    const coverage = integrationCoverage(this.catalog, model, integration.name);
     const resources = Object.entries(model.resources).map(([resource, info]) => {
       const properties = (info.schema.properties ?? {}) as Record<string, { type?: unknown; description?: string; enum?: unknown[] }>;
       const required = new Set((info.schema.required ?? []) as string[]);
+      const covered = new Set(coverage.find((c) => c.resource === resource)?.fields ?? []);
       return {
         resource,
         label: info.label,
@@ -293,10 +223,17 @@ export class DiscoveryService {
           type: Array.isArray(p.type) ? p.type.join(' | ') : String(p.type ?? 'any'),
           required: required.has(name),
           description: [p.description, p.enum ? `one of ${p.enum.join(', ')}` : undefined].filter(Boolean).join('; '),
+          covered: covered.has(name),
         })),
         methods: orderMethods(this.baseMethods(integration.name, modelName, resource)).map((method) => {
           const meta = this.metaForIntegration(integration.name, modelName, resource, method);
-          return { method, documentation_link: meta.documentation_link, query_schema: meta.query_schema, request_body_schema: meta.request_body_schema, response_mapping: meta.response_mapping };
+          return {
+            method,
+            documentation_link: meta.documentation_link,
+            query_schema: meta.query_schema,
+            request_body_schema: meta.request_body_schema,
+            response_mapping: meta.response_mapping,
+          };
         }),
       };
     });
@@ -366,7 +303,9 @@ export class DiscoveryService {
         if (filters.resources.length && !filters.resources.includes(resource)) continue;
         const methods = methodsOf(model.name, resource);
         if (!methods.length) continue;
-        const docs = Object.values(this.catalog.mappings.get(`${integration}/${model.name}/${resource}`)?.methods ?? {}).find((m) => m.documentation_link)?.documentation_link;
+        const docs = Object.values(this.catalog.mappings.get(`${integration}/${model.name}/${resource}`)?.methods ?? {}).find(
+          (m) => m.documentation_link,
+        )?.documentation_link;
         out.push({
           model: model.name,
           model_label: `Unified ${model.label} API`,

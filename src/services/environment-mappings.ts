@@ -54,8 +54,17 @@ export class EnvironmentMappingsService {
     if (!UNIFIED_MODELS[model]?.resources[input.resource_name]) throw errors.unknownModel(`Unknown unified resource ${model}/${input.resource_name}`);
     if (!this.app.catalog.getIntegration(input.integration_name)) throw errors.integrationNotFound(`Integration ${input.integration_name} not found`);
     validateMappingOverride(input.config, 'config', this.app.catalog.getMapping(input.integration_name, model, input.resource_name, input.method_name));
-    const existing = await this.app.store.listEnvironmentMappings({ environment_id: environmentId, model, resource: input.resource_name, integration: input.integration_name, method: input.method_name });
-    if (existing.length) throw errors.conflict(`An override of ${model}/${input.resource_name} ${input.method_name} for ${input.integration_name} exists (${existing[0].id}); PATCH it instead`);
+    const existing = await this.app.store.listEnvironmentMappings({
+      environment_id: environmentId,
+      model,
+      resource: input.resource_name,
+      integration: input.integration_name,
+      method: input.method_name,
+    });
+    if (existing.length)
+      throw errors.conflict(
+        `An override of ${model}/${input.resource_name} ${input.method_name} for ${input.integration_name} exists (${existing[0].id}); PATCH it instead`,
+      );
     const ts = new Date().toISOString();
     return this.app.store.createEnvironmentMapping({
       id: randomUUID(),

@@ -100,7 +100,8 @@ export function validateCredentials(def: IntegrationDefinition, context: Record<
       continue;
     }
     if (typeof value !== 'string') failures.push({ path: `context.${field.name}`, message: `${field.label} must be a string` });
-    else if (field.pattern && !new RegExp(field.pattern).test(value)) failures.push({ path: `context.${field.name}`, message: `${field.label} must match ${field.pattern}` });
+    else if (field.pattern && !new RegExp(field.pattern).test(value))
+      failures.push({ path: `context.${field.name}`, message: `${field.label} must match ${field.pattern}` });
   }
   if (failures.length) throw errors.validation(`Invalid credentials for ${def.label}: ${failures.map((f) => f.message).join('; ')}`, failures);
 }
@@ -201,7 +202,8 @@ export class IntegratedAccountsService {
     });
     if (!updated) throw errors.accountNotFound(id);
     // New credentials deserve a new check; the account leaves needs_reauth only when they pass.
-    if (context && (account.status === 'needs_reauth' || account.status === 'validation_error')) return this.validate(updated, this.integrationOf(updated.integration));
+    if (context && (account.status === 'needs_reauth' || account.status === 'validation_error'))
+      return this.validate(updated, this.integrationOf(updated.integration));
     return updated;
   }
 

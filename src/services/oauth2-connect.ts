@@ -60,7 +60,12 @@ function requireCodeGrant(def: IntegrationDefinition) {
   }
 }
 
-export async function startAuthorization(app: OAuth2ConnectDeps, environmentId: string, input: z.infer<typeof authorizeBody>, origin: string): Promise<AuthorizeResult> {
+export async function startAuthorization(
+  app: OAuth2ConnectDeps,
+  environmentId: string,
+  input: z.infer<typeof authorizeBody>,
+  origin: string,
+): Promise<AuthorizeResult> {
   let integration: IntegrationDefinition;
   let context: Record<string, unknown>;
   if (input.integrated_account_id) {

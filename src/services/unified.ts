@@ -37,7 +37,10 @@ export class UnifiedService {
   resourceInfo(model: string, resource: string): UnifiedResource {
     if (!UNIFIED_MODELS[model]) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
     const info = findUnifiedResource(model, resource);
-    if (!info) throw errors.unknownModel(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(UNIFIED_MODELS[model].resources).join(', ')}`);
+    if (!info)
+      throw errors.unknownModel(
+        `Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(UNIFIED_MODELS[model].resources).join(', ')}`,
+      );
     return info;
   }
 
@@ -97,7 +100,15 @@ export class UnifiedService {
         page = await this.deps.engine.list(exec, mapping, call, info);
       }
       if (q.format === 'raw') {
-        return { kind: 'json', status: 200, body: listEnvelope(page.records.map((r) => r.raw), page, page.records.length) };
+        return {
+          kind: 'json',
+          status: 200,
+          body: listEnvelope(
+            page.records.map((r) => r.raw),
+            page,
+            page.records.length,
+          ),
+        };
       }
       const keys = q.keyBy ? page.records.map((r) => keyOf(r.unified, q.keyBy!)) : undefined;
       const shaped = page.records.map((r) => shapeRecord(r.unified, shape));
@@ -105,7 +116,13 @@ export class UnifiedService {
       if (q.format === 'debug') {
         const debug = q.skipApiCall
           ? null
-          : { ...this.deps.engine.debugInfo(exec), nextCursor: page.nextCursor, isLooping: page.looping, isEmptyResult: shaped.length === 0, resultCount: shaped.length };
+          : {
+              ...this.deps.engine.debugInfo(exec),
+              nextCursor: page.nextCursor,
+              isLooping: page.looping,
+              isEmptyResult: shaped.length === 0,
+              resultCount: shaped.length,
+            };
         return { kind: 'json', status: 200, body: { result, debug }, headers: skippedHeaders };
       }
       return { kind: 'json', status: 200, body: listEnvelope(result, page, shaped.length), headers: skippedHeaders };

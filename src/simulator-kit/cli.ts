@@ -68,7 +68,12 @@ async function main(argv: string[]) {
     logRequests: !values.quiet,
   });
   process.stdout.write(
-    [`${def.title} listening: ${sim.baseUrl}`, `  test hooks under ${sim.origin}/__sim (faults, reset, seed, requests)`, ...(def.cli?.banner?.(seed) ?? []), ''].join('\n'),
+    [
+      `${def.title} listening: ${sim.baseUrl}`,
+      `  test hooks under ${sim.origin}/__sim (faults, reset, seed, requests)`,
+      ...(def.cli?.banner?.(seed) ?? []),
+      '',
+    ].join('\n'),
   );
   return sim;
 }

@@ -18,13 +18,16 @@ export async function loadSimulator(providersDir: string, name: string): Promise
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new SimulatorNotFoundError(`"${name}" is not a simulator name (lowercase letters, digits and dashes)`);
   const file = simulatorModulePath(providersDir, name);
   if (!fs.existsSync(file)) {
-    throw new SimulatorNotFoundError(`no simulator named "${name}": ${path.relative(process.cwd(), file)} does not exist; known: ${listSimulators(providersDir).join(', ') || '(none)'}`);
+    throw new SimulatorNotFoundError(
+      `no simulator named "${name}": ${path.relative(process.cwd(), file)} does not exist; known: ${listSimulators(providersDir).join(', ') || '(none)'}`,
+    );
   }
   const mod = (await import(pathToFileURL(file).href)) as { simulator?: AnySimulatorDefinition };
   if (!mod.simulator || typeof mod.simulator.create !== 'function') {
     throw new SimulatorNotFoundError(`${path.relative(process.cwd(), file)} must export \`simulator = defineSimulator({...})\``);
   }
-  if (mod.simulator.name !== name) throw new SimulatorNotFoundError(`${path.relative(process.cwd(), file)}: simulator.name is "${mod.simulator.name}", expected "${name}"`);
+  if (mod.simulator.name !== name)
+    throw new SimulatorNotFoundError(`${path.relative(process.cwd(), file)}: simulator.name is "${mod.simulator.name}", expected "${name}"`);
   return mod.simulator;
 }
 

@@ -51,9 +51,7 @@ export class FaultInjector {
   add(spec: FaultSpec): ActiveFault {
     const parsed = faultSpecSchema.safeParse(spec);
     if (!parsed.success) {
-      const detail = parsed.error.issues
-        .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; ');
+      const detail = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
       throw new InvalidFaultError(`invalid fault: ${detail}`);
     }
     const f = parsed.data;
@@ -77,9 +75,7 @@ export class FaultInjector {
   /** Finds the oldest live rule for this request and consumes one use of it. */
   take(method: string, path: string): ActiveFault | undefined {
     const upper = method.toUpperCase();
-    const index = this.faults.findIndex(
-      (f) => (f.method === '*' || f.method === upper) && f.matcher.test(path),
-    );
+    const index = this.faults.findIndex((f) => (f.method === '*' || f.method === upper) && f.matcher.test(path));
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.remaining -= 1;

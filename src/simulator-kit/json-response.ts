@@ -7,4 +7,3 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
   });
 }
-

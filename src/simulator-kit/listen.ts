@@ -9,10 +9,7 @@ export interface ListeningServer {
 }
 
 /** Starts a loopback HTTP server for a fetch handler and resolves once it accepts connections. */
-export function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
-  opts: { host: string; port: number },
-): Promise<ListeningServer> {
+export function listen(fetch: (request: Request) => Response | Promise<Response>, opts: { host: string; port: number }): Promise<ListeningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: opts.port, hostname: opts.host }) as Server;
     server.once('error', reject);

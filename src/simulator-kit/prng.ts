@@ -41,8 +41,7 @@ export function createPrng(seed: number): Prng {
       return items[int(0, items.length - 1)];
     },
     chance: (p) => next() < p,
-    uuid: () =>
-      `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
+    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
     token: (length, alphabet = LOWER_ALNUM) => {
       let out = '';
       for (let i = 0; i < length; i++) out += alphabet[int(0, alphabet.length - 1)];
@@ -50,4 +49,3 @@ export function createPrng(seed: number): Prng {
     },
   };
 }
-

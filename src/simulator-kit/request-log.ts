@@ -38,6 +38,8 @@ export class RequestLog {
   }
 }
 
+const SECRET_HEADER = /(^|-)(api-?key|application-?key|app-?key|secret|token|password)($|-)/;
+
 export function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
@@ -45,7 +47,8 @@ export function redactHeaders(headers: Headers): Record<string, string> {
     if (key === 'authorization' || key === 'proxy-authorization') {
       const scheme = value.trim().split(/\s+/)[0];
       out[key] = scheme && scheme !== value.trim() ? `${scheme} ${REDACTED}` : REDACTED;
-    } else if (key === 'cookie') {
+    } else if (key === 'cookie' || SECRET_HEADER.test(key)) {
+      // Providers put keys in headers of their own (x-api-key, dd-api-key, dd-application-key…).
       out[key] = REDACTED;
     } else {
       out[key] = value;

@@ -78,9 +78,7 @@ export function createSimulatorApp(opts: SimulatorAppOptions): SimulatorApp {
     if (bodyText !== '') entry.body = parseOrText(bodyText);
     log.record(entry);
     if (opts.logRequests) {
-      process.stderr.write(
-        `[${opts.logLabel ?? 'sim'}] ${entry.method} ${url.pathname}${url.search} -> ${entry.status} (${entry.duration_ms} ms)\n`,
-      );
+      process.stderr.write(`[${opts.logLabel ?? 'sim'}] ${entry.method} ${url.pathname}${url.search} -> ${entry.status} (${entry.duration_ms} ms)\n`);
     }
   });
 
@@ -126,9 +124,7 @@ function mountHooks(app: Hono<SimEnv>, faults: FaultInjector, log: RequestLog, h
     faults.clear();
     return jsonResponse(200, {});
   });
-  app.delete(`${HOOKS_PREFIX}/faults/:id`, (c) =>
-    faults.remove(c.req.param('id')) ? jsonResponse(200, {}) : hookError(404, 'no such fault'),
-  );
+  app.delete(`${HOOKS_PREFIX}/faults/:id`, (c) => (faults.remove(c.req.param('id')) ? jsonResponse(200, {}) : hookError(404, 'no such fault')));
 
   app.post(`${HOOKS_PREFIX}/reset`, () => {
     hooks.reset();
@@ -152,9 +148,7 @@ function mountHooks(app: Hono<SimEnv>, faults: FaultInjector, log: RequestLog, h
   app.get(`${HOOKS_PREFIX}/requests`, (c) => {
     const method = c.req.query('method')?.toUpperCase();
     const path = c.req.query('path');
-    const requests = log
-      .list()
-      .filter((r) => (!method || r.method === method) && (!path || matchesGlob(path, r.path)));
+    const requests = log.list().filter((r) => (!method || r.method === method) && (!path || matchesGlob(path, r.path)));
     return jsonResponse(200, { requests });
   });
   app.delete(`${HOOKS_PREFIX}/requests`, () => {

@@ -57,11 +57,7 @@ export type KeyPredicate = (key: string) => boolean;
 export const isProtectedKey: KeyPredicate = (key) => PROTECTED_CONTEXT_KEYS.has(key);
 
 /** Deep-copies `value`, replacing the value of every protected key with `replace(value)`. */
-export function mapProtected(
-  value: unknown,
-  replace: (secret: unknown) => unknown,
-  isSecret: KeyPredicate = isProtectedKey,
-): unknown {
+export function mapProtected(value: unknown, replace: (secret: unknown) => unknown, isSecret: KeyPredicate = isProtectedKey): unknown {
   if (Array.isArray(value)) return value.map((v) => mapProtected(v, replace, isSecret));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};

@@ -20,7 +20,15 @@ export interface CustomStack {
 
 export async function startCustomStack(catalogDir: string, env: Record<string, string> = {}): Promise<CustomStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
-  const config = loadConfig({ TESSERA_DATA_DIR: dataDir, PORT: '0', TESSERA_LOG_LEVEL: 'silent', TESSERA_UPSTREAM_RETRY_BASE_MS: '10', TESSERA_RATE_LIMIT_TOKEN: '0', TESSERA_RATE_LIMIT_ACCOUNT: '0', ...env });
+  const config = loadConfig({
+    TESSERA_DATA_DIR: dataDir,
+    PORT: '0',
+    TESSERA_LOG_LEVEL: 'silent',
+    TESSERA_UPSTREAM_RETRY_BASE_MS: '10',
+    TESSERA_RATE_LIMIT_TOKEN: '0',
+    TESSERA_RATE_LIMIT_ACCOUNT: '0',
+    ...env,
+  });
   const services = await createAppServices(config, createLogger(config.logLevel), loadCatalog(catalogDir));
   const server = await startHttpServer(services, 0, '127.0.0.1');
   const environment = await ensureEnvironment(services.store, 'test');
@@ -30,7 +38,11 @@ export async function startCustomStack(catalogDir: string, env: Record<string, s
     token,
     environmentId: environment.id,
     services,
-    api: (p, init = {}) => fetch(server.url + p, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } }),
+    api: (p, init = {}) =>
+      fetch(server.url + p, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      }),
     async close() {
       await server.close();
       await services.close();

@@ -21,9 +21,7 @@ const TYPES = ['proxy', 'unified', 'all'];
 
 /** The route for the argument: a uuid is an integrated account, anything else an integration. */
 export function capabilitiesPath(target: string): string {
-  return UUID.test(target)
-    ? `/integrated-account/${encodeURIComponent(target)}/capabilities`
-    : `/integration/${encodeURIComponent(target)}/capabilities`;
+  return UUID.test(target) ? `/integrated-account/${encodeURIComponent(target)}/capabilities` : `/integration/${encodeURIComponent(target)}/capabilities`;
 }
 
 export function registerCapabilities(program: Command): Command {
@@ -32,7 +30,10 @@ export function registerCapabilities(program: Command): Command {
     .description('show what an integrated account (by uuid) or an integration (by name) supports: proxy resources, unified models, auth')
     .argument('<target>', 'an integrated account id (uuid) or an integration name, e.g. neon')
     .addOption(new Option('--type <type>', 'which capabilities').choices(TYPES))
-    .option('--resource <name>', 'only this resource (proxy resource or unified resource); repeatable', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--resource <name>', 'only this resource (proxy resource or unified resource); repeatable', (v: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      v,
+    ])
     .option('--methods <list>', 'only these methods, comma-separated, e.g. list,get')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('json'))
     .addHelpText(
@@ -46,7 +47,10 @@ Examples:
     .action(async (target: string, opts: CapabilitiesOptions, cmd: Command) => {
       const format = checkFormat(opts.output);
       if (!target.trim()) throw new UsageError('<target> is empty: give an integrated account id or an integration name');
-      const methods = opts.methods?.split(',').map((m) => m.trim()).filter(Boolean);
+      const methods = opts.methods
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
       if (opts.methods !== undefined && !methods?.length) throw new UsageError('--methods needs at least one method, e.g. --methods list,get');
       const query: Record<string, unknown> = {};
       if (opts.type) query.type = opts.type;

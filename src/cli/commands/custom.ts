@@ -33,7 +33,9 @@ export function parseHeaders(values: string[] | undefined): Record<string, strin
     if (!match) throw new UsageError(`-H "${value}": expected name=value (e.g. -H Idempotency-Key=abc)`);
     const name = match[1].toLowerCase();
     if (RESERVED_HEADERS.includes(name)) {
-      throw new UsageError(`-H ${match[1]}: set by the CLI itself${name === 'authorization' ? '; pass the token with --token, TESSERA_TOKEN or a profile' : ''}`);
+      throw new UsageError(
+        `-H ${match[1]}: set by the CLI itself${name === 'authorization' ? '; pass the token with --token, TESSERA_TOKEN or a profile' : ''}`,
+      );
     }
     headers[name] = match[2];
   }
@@ -44,7 +46,7 @@ export function registerCustom(program: Command): Command {
   return program
     .command('custom')
     .description("call any path of the integration's API through /custom/{path}, with the account's authorization applied")
-    .argument('<path>', 'the path under the integration\'s base URL, e.g. /organizations/<org id>/members')
+    .argument('<path>', "the path under the integration's base URL, e.g. /organizations/<org id>/members")
     .option('-a, --account <id>', 'integrated account id (sent as integrated_account_id)')
     .option('-m, --method <method>', `HTTP method: ${METHODS.join(', ')}`, 'GET')
     .option('-H, --header <k=v>', 'request header for the call, e.g. Content-Type=application/json or Idempotency-Key=…; repeatable', collect)

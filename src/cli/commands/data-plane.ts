@@ -22,7 +22,11 @@ export function addDataOptions(cmd: Command): Command {
   return cmd
     .option('-m, --method <method>', 'list, get, create, update, delete, or a custom method name', 'list')
     .option('-a, --account <id>', 'integrated account id (sent as integrated_account_id)')
-    .option('-q, --query <k=v>', 'query parameters: k=v or k=v,k2=v2; repeatable; bracket keys allowed (remote_query[foo]=bar, truto_exclude_fields[]=roles)', collect)
+    .option(
+      '-q, --query <k=v>',
+      'query parameters: k=v or k=v,k2=v2; repeatable; bracket keys allowed (remote_query[foo]=bar, truto_exclude_fields[]=roles)',
+      collect,
+    )
     .option('-b, --body <json>', 'request body as JSON (create, update, custom methods)')
     .option('--stdin', 'read the JSON body from standard input')
     .addOption(new Option('-o, --output <format>', 'output format (default: table; json for custom methods)').choices(OUTPUT_FORMATS));

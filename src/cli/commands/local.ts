@@ -107,7 +107,10 @@ Examples:
     .option('--model <model>', 'unified model of the bundled mapping, e.g. usage-metering')
     .option('--resource <resource>', 'unified resource of the bundled mapping, e.g. users')
     .option('--integration <name>', 'integration of the bundled mapping, e.g. neon (with --mapping/--mapping-file: only for response_path)')
-    .option('--mapping-file <file>', 'run this mapping instead of a bundled one: a YAML or JSON mapping file (integration, model, resource, methods) or one method\'s mapping config')
+    .option(
+      '--mapping-file <file>',
+      "run this mapping instead of a bundled one: a YAML or JSON mapping file (integration, model, resource, methods) or one method's mapping config",
+    )
     .option('--mapping <expr>', 'run this response_mapping JSONata expression (per record) instead of a bundled mapping')
     .option('-m, --method <method>', 'list, get, create, update, delete or a custom method', 'list')
     .option('--input <file>', 'the recorded response (the provider body, or {"response": …, "context": …, "side_load": …})')

@@ -9,6 +9,7 @@ import { EXPRESSION_FUNCTIONS } from './functions.ts';
  */
 const TIMEOUT_MS = 1000;
 const DEADLINE = '__tessera_deadline';
+const BUDGET = '__tessera_budget_ms';
 const compiled = new Map<string, jsonata.Expression>();
 
 export class ExpressionError extends Error {
@@ -38,7 +39,7 @@ export function compileExpression(source: string): jsonata.Expression {
   (expr as any).assign(Symbol.for('jsonata.__evaluate_entry'), (_e: unknown, _i: unknown, env: { lookup(n: string): unknown }) => {
     if (++steps % 500 !== 0) return;
     const deadline = env.lookup(DEADLINE) as number | undefined;
-    if (deadline !== undefined && Date.now() > deadline) throw new ExpressionError(`took longer than ${TIMEOUT_MS} ms`);
+    if (deadline !== undefined && Date.now() > deadline) throw new ExpressionError(`took longer than its time box (${env.lookup(BUDGET)} ms)`);
   });
   compiled.set(source, expr);
   return expr;
@@ -52,17 +53,25 @@ export function checkExpression(source: string): void {
 export interface EvaluateOptions {
   /** Names the expression in errors, e.g. "<integration> usage-metering/users get response_mapping". */
   label: string;
+  /**
+   * The time box, default 1 s. An expression over a whole page (array mappings) gets a box that
+   * grows with the page: the box stops runaway expressions, not honest work on large inputs.
+   */
+  timeoutMs?: number;
 }
 
 export async function evaluate(source: string, input: Record<string, unknown>, options: EvaluateOptions): Promise<any> {
   const expr = compileExpression(source);
-  const bindings: Record<string, unknown> = { ...input, [DEADLINE]: Date.now() + TIMEOUT_MS };
+  const budget = Math.max(TIMEOUT_MS, options.timeoutMs ?? 0);
+  const bindings: Record<string, unknown> = { ...input, [DEADLINE]: Date.now() + budget, [BUDGET]: budget };
   try {
     return unwrapSequences(await expr.evaluate(input, bindings));
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     const err = e as { message?: string; position?: number };
-    throw errors.mappingFailed(`Mapping ${options.label} failed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`);
+    throw errors.mappingFailed(
+      `Mapping ${options.label} failed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`,
+    );
   }
 }
 

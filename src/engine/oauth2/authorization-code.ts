@@ -58,6 +58,9 @@ export async function exchangeAuthorizationCode(
   } catch (e) {
     if (!(e instanceof TokenEndpointError)) throw e;
     const status = e.kind === 'rejected' ? 400 : e.kind === 'timeout' ? 504 : 502;
-    throw new TesseraError(status, `${settings.label} did not exchange the authorization code: ${e.message}`, { code: 'TESSERA_OAUTH_FAILED', remote: { rawResponse: e.body ?? null } });
+    throw new TesseraError(status, `${settings.label} did not exchange the authorization code: ${e.message}`, {
+      code: 'TESSERA_OAUTH_FAILED',
+      remote: { rawResponse: e.body ?? null },
+    });
   }
 }

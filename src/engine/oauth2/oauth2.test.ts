@@ -32,7 +32,10 @@ const past = () => new Date(Date.now() - 60_000).toISOString();
 async function createAccount(on: CustomStack, integration: string, token?: Record<string, unknown>): Promise<string> {
   const context: Record<string, unknown> = { client_id: CLIENT_ID, client_secret: CLIENT_SECRET };
   if (token) context.oauth = { token };
-  const res = await on.api('/integrated-account', { method: 'POST', body: JSON.stringify({ tenant_id: 'acme', integration, context, integration_override: override() }) });
+  const res = await on.api('/integrated-account', {
+    method: 'POST',
+    body: JSON.stringify({ tenant_id: 'acme', integration, context, integration_override: override() }),
+  });
   const body = (await res.json()) as { id: string; status: string };
   assert.equal(res.status, 200, JSON.stringify(body));
   assert.equal(body.status, 'active');
@@ -60,7 +63,13 @@ test('an expired access token is refreshed before the call, and the new pair is 
   const res = await items(id);
   assert.equal(res.status, 200, res.text);
   assert.equal(provider.tokenCalls.length, 1);
-  assert.deepEqual(provider.tokenCalls[0], { grant_type: 'refresh_token', client_auth: 'body', format: 'form', refresh_token: old.refresh_token, scope: undefined });
+  assert.deepEqual(provider.tokenCalls[0], {
+    grant_type: 'refresh_token',
+    client_auth: 'body',
+    format: 'form',
+    refresh_token: old.refresh_token,
+    scope: undefined,
+  });
   // One upstream call, already with the new token: refreshed before, not after a 401.
   assert.equal(provider.apiCalls.length, 1);
   assert.equal(provider.apiCalls[0].status, 200);
@@ -88,7 +97,12 @@ test('ten concurrent requests with an expired token make exactly one token reque
 test('a refresh without a refresh_token keeps the old one, sealed at rest and redacted in responses', async () => {
   provider.knobs.omitRefreshTokenOnRefresh = true;
   const old = provider.mint(-30);
-  const id = await createAccount(stack, 'oauth-code', { access_token: old.access_token, refresh_token: old.refresh_token, expires_in: 3600, expires_at: past() });
+  const id = await createAccount(stack, 'oauth-code', {
+    access_token: old.access_token,
+    refresh_token: old.refresh_token,
+    expires_in: 3600,
+    expires_at: past(),
+  });
   assert.equal((await items(id)).status, 200);
   const token = await storedToken(id);
   assert.equal(token.refresh_token, old.refresh_token);
@@ -96,17 +110,26 @@ test('a refresh without a refresh_token keeps the old one, sealed at rest and re
   assert.equal(token.expires_in, 3600);
 
   // The kept refresh token is the one used next time.
-  await stack.services.store.updateIntegratedAccount(id, { context: { ...(await stack.services.store.getIntegratedAccount(id))!.context, oauth: { token: { ...token, expires_at: past() } } } });
+  await stack.services.store.updateIntegratedAccount(id, {
+    context: { ...(await stack.services.store.getIntegratedAccount(id))!.context, oauth: { token: { ...token, expires_at: past() } } },
+  });
   assert.equal((await items(id)).status, 200);
   assert.equal(provider.tokenCalls.length, 2);
   assert.equal(provider.tokenCalls[1].refresh_token, old.refresh_token);
 
   // Never in plaintext on disk (database and WAL), never in the API's view of the account.
   const dataDir = stack.services.config.dataDir;
-  const disk = fs.readdirSync(dataDir).filter((f) => f.startsWith('tessera.db')).map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1')).join('\n');
+  const disk = fs
+    .readdirSync(dataDir)
+    .filter((f) => f.startsWith('tessera.db'))
+    .map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1'))
+    .join('\n');
   assert.ok(disk.length > 0);
-  for (const secret of [old.refresh_token, old.access_token, String((await storedToken(id)).access_token), CLIENT_SECRET]) assert.ok(!disk.includes(secret), 'a credential is on disk in plaintext');
-  const view = await (await stack.api(`/integrated-account/${id}`)).json() as { context: { oauth: { token: Record<string, unknown> }; client_secret: string } };
+  for (const secret of [old.refresh_token, old.access_token, String((await storedToken(id)).access_token), CLIENT_SECRET])
+    assert.ok(!disk.includes(secret), 'a credential is on disk in plaintext');
+  const view = (await (await stack.api(`/integrated-account/${id}`)).json()) as {
+    context: { oauth: { token: Record<string, unknown> }; client_secret: string };
+  };
   assert.equal(view.context.oauth.token.access_token, '********');
   assert.equal(view.context.oauth.token.refresh_token, '********');
   assert.equal(view.context.client_secret, '********');
@@ -118,7 +141,10 @@ test('a refused refresh makes the account needs_reauth; later calls get 401 with
   const id = await createAccount(stack, 'oauth-code', { access_token: old.access_token, refresh_token: old.refresh_token, expires_at: past() });
   const first = await items(id);
   assert.equal(first.status, 401);
-  assert.match(first.body.message, /refused to refresh the OAuth access token \(invalid_grant: The refresh token is invalid or revoked\)\. The integrated account needs re-authentication/);
+  assert.match(
+    first.body.message,
+    /refused to refresh the OAuth access token \(invalid_grant: The refresh token is invalid or revoked\)\. The integrated account needs re-authentication/,
+  );
   assert.equal(provider.apiCalls.length, 0, 'the stale token was never sent');
   assertNoSecrets(first.text, 'the error');
 
@@ -129,7 +155,12 @@ test('a refused refresh makes the account needs_reauth; later calls get 401 with
   const calls = provider.tokenCalls.length;
   const later = await items(id);
   assert.equal(later.status, 401);
-  assert.deepEqual(later.body, { statusCode: 401, error: 'Unauthorized', message: 'Integrated account needs re-authentication', code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' });
+  assert.deepEqual(later.body, {
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'Integrated account needs re-authentication',
+    code: 'TESSERA_ACCOUNT_NEEDS_REAUTH',
+  });
   assert.equal(provider.tokenCalls.length, calls);
   assert.equal(provider.apiCalls.length, 0);
 });
@@ -138,7 +169,9 @@ test('client credentials: a token is fetched on first use and reused until it ne
   provider.knobs.expiresIn = 4; // the refresh skew is capped at half the lifetime: stale after 2 s
   const id = await createAccount(stack, 'oauth-m2m');
   assert.equal((await items(id)).status, 200);
-  assert.deepEqual(provider.tokenCalls, [{ grant_type: 'client_credentials', client_auth: 'basic', format: 'json', refresh_token: undefined, scope: 'items.read' }]);
+  assert.deepEqual(provider.tokenCalls, [
+    { grant_type: 'client_credentials', client_auth: 'basic', format: 'json', refresh_token: undefined, scope: 'items.read' },
+  ]);
   const firstSerial = provider.apiCalls[0].token_serial;
   assert.equal(provider.serialOf(String((await storedToken(id)).access_token)), firstSerial, 'the fetched token is stored');
 
@@ -150,20 +183,34 @@ test('client credentials: a token is fetched on first use and reused until it ne
   assert.equal((await items(id)).status, 200);
   assert.equal(provider.tokenCalls.length, 2, 'renewed once stale');
   assert.ok(provider.apiCalls[2].token_serial > firstSerial);
-  assert.equal(provider.apiCalls.every((c) => c.status === 200), true);
+  assert.equal(
+    provider.apiCalls.every((c) => c.status === 200),
+    true,
+  );
 });
 
 test('an upstream 401 forces one refresh and one retry; debug output carries no token', async () => {
   const current = provider.mint(3600);
-  const id = await createAccount(stack, 'oauth-code', { access_token: current.access_token, refresh_token: current.refresh_token, expires_in: 3600, expires_at: new Date(Date.now() + 3600_000).toISOString() });
+  const id = await createAccount(stack, 'oauth-code', {
+    access_token: current.access_token,
+    refresh_token: current.refresh_token,
+    expires_in: 3600,
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+  });
   provider.revoke(current.access_token);
   const res = await stack.api(`/unified/usage-metering/users?integrated_account_id=${id}&truto_response_format=debug`);
   const text = await res.text();
   assert.equal(res.status, 200, text);
-  assert.deepEqual(JSON.parse(text).result.map((u: { id: string }) => u.id), ['u-1', 'u-2']);
+  assert.deepEqual(
+    JSON.parse(text).result.map((u: { id: string }) => u.id),
+    ['u-1', 'u-2'],
+  );
   assert.equal(provider.tokenCalls.length, 1);
   assert.equal(provider.tokenCalls[0].refresh_token, current.refresh_token);
-  assert.deepEqual(provider.apiCalls.map((c) => c.status), [401, 200]);
+  assert.deepEqual(
+    provider.apiCalls.map((c) => c.status),
+    [401, 200],
+  );
   assert.equal(provider.apiCalls[0].token_serial, current.serial);
   assert.ok(provider.apiCalls[1].token_serial > current.serial);
   assertNoSecrets(text, 'the debug envelope');
@@ -172,7 +219,10 @@ test('an upstream 401 forces one refresh and one retry; debug output carries no 
 });
 
 test('an authorization-code account needs a token to be created', async () => {
-  const res = await stack.api('/integrated-account', { method: 'POST', body: JSON.stringify({ tenant_id: 'acme', integration: 'oauth-code', context: { client_id: CLIENT_ID } }) });
+  const res = await stack.api('/integrated-account', {
+    method: 'POST',
+    body: JSON.stringify({ tenant_id: 'acme', integration: 'oauth-code', context: { client_id: CLIENT_ID } }),
+  });
   const body = (await res.json()) as { message: string };
   assert.equal(res.status, 400);
   assert.match(body.message, /POST \/oauth2\/authorize/);

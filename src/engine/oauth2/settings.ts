@@ -59,7 +59,10 @@ export function resolveSettings(integration: IntegrationDefinition, context: Rec
     clientSecret: text(c.client.secret, 'client secret'),
     tokenUrl: joinUrl(tokenHost, tokenPath),
     refreshUrl: joinUrl(tokenHost, c.auth.refreshPath ? text(c.auth.refreshPath, 'refresh path') : tokenPath),
-    authorizeUrl: joinUrl(c.auth.authorizeHost ? text(c.auth.authorizeHost, 'authorize host') : tokenHost, c.auth.authorizePath ? text(c.auth.authorizePath, 'authorize path') : DEFAULT_AUTHORIZE_PATH),
+    authorizeUrl: joinUrl(
+      c.auth.authorizeHost ? text(c.auth.authorizeHost, 'authorize host') : tokenHost,
+      c.auth.authorizePath ? text(c.auth.authorizePath, 'authorize path') : DEFAULT_AUTHORIZE_PATH,
+    ),
     scope: c.scope,
     requestFormat: c.token_request_format ?? 'form',
     clientAuth: c.client_auth ?? 'body',

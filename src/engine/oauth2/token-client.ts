@@ -112,7 +112,9 @@ export async function requestToken(settings: OAuth2Settings, grant: TokenGrant, 
   } catch (e) {
     const timeout = (e as Error).name === 'TimeoutError';
     throw new TokenEndpointError(
-      timeout ? `The OAuth token endpoint did not answer within ${TOKEN_REQUEST_TIMEOUT_MS / 1000} s` : `The OAuth token endpoint could not be reached: ${(e as Error).message}`,
+      timeout
+        ? `The OAuth token endpoint did not answer within ${TOKEN_REQUEST_TIMEOUT_MS / 1000} s`
+        : `The OAuth token endpoint could not be reached: ${(e as Error).message}`,
       0,
       null,
       timeout ? 'timeout' : 'unavailable',

@@ -48,7 +48,11 @@ export function honoPathToTemplates(path: string): string[] {
     const optional = /^:[^{}]+\?$/.test(segment);
     let rendered: string;
     if (segment === '*') rendered = '{path}';
-    else if (segment.startsWith(':')) rendered = `{${segment.slice(1).replace(/\?$/, '').replace(/\{.*\}$/, '')}}`;
+    else if (segment.startsWith(':'))
+      rendered = `{${segment
+        .slice(1)
+        .replace(/\?$/, '')
+        .replace(/\{.*\}$/, '')}}`;
     else rendered = segment;
     templates = optional ? [...templates, ...templates.map((t) => `${t}/${rendered}`)] : templates.map((t) => `${t}/${rendered}`);
   }
@@ -127,7 +131,10 @@ function genericOperation(verb: Verb, template: string): Json {
   return buildOperation({
     method: verb,
     path: template,
-    operationId: `${verb}_${template.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+    operationId: `${verb}_${template
+      .replace(/[{}]/g, '')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')}`,
     summary: `${verb.toUpperCase()} ${template}`,
     description: 'A registered route without a published description.',
     tags: ['Other'],

@@ -79,9 +79,7 @@ export function errorResponses(): Json {
     const status = Number(code);
     out[name] = {
       description: `${REASON_PHRASES[status] ?? 'Error'}. ${ERROR_DESCRIPTIONS[status] ?? ''}`.trim(),
-      ...(status === 429
-        ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } } }
-        : {}),
+      ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } } } : {}),
       content: jsonContent(ref('schemas', 'ErrorEnvelope')),
     };
   }
@@ -167,7 +165,18 @@ export const QUERY_PARAMETERS: Json = {
 
 /** Names of QUERY_PARAMETERS, by the kind of unified method that takes them. */
 export const PARAMS_BY_METHOD: Record<string, string[]> = {
-  list: ['IntegratedAccountId', 'TrutoResponseFormat', 'TrutoExcludeFields', 'TrutoIgnoreRemoteData', 'TrutoKeyBy', 'TrutoIgnoreLimit', 'TrutoSkipApiCall', 'RemoteQuery', 'Limit', 'NextCursor'],
+  list: [
+    'IntegratedAccountId',
+    'TrutoResponseFormat',
+    'TrutoExcludeFields',
+    'TrutoIgnoreRemoteData',
+    'TrutoKeyBy',
+    'TrutoIgnoreLimit',
+    'TrutoSkipApiCall',
+    'RemoteQuery',
+    'Limit',
+    'NextCursor',
+  ],
   get: ['IntegratedAccountId', 'TrutoResponseFormat', 'TrutoExcludeFields', 'TrutoIgnoreRemoteData', 'TrutoSkipApiCall', 'RemoteQuery'],
   create: ['IntegratedAccountId', 'TrutoResponseFormat', 'TrutoExcludeFields', 'TrutoIgnoreRemoteData', 'TrutoSkipApiCall', 'RemoteQuery'],
   update: ['IntegratedAccountId', 'TrutoResponseFormat', 'TrutoExcludeFields', 'TrutoIgnoreRemoteData', 'TrutoSkipApiCall', 'RemoteQuery'],

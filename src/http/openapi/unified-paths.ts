@@ -41,7 +41,12 @@ function mappingQueryParameters(catalog: Catalog, model: string, resource: strin
     const schema = file.methods[method]?.query_schema as { properties?: Record<string, Json>; required?: string[] } | undefined;
     for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
       if (STANDARD_QUERY_NAMES.has(name)) continue;
-      const entry = found.get(name) ?? { schema: prop, description: typeof prop.description === 'string' ? prop.description : undefined, integrations: [], required: false };
+      const entry = found.get(name) ?? {
+        schema: prop,
+        description: typeof prop.description === 'string' ? prop.description : undefined,
+        integrations: [],
+        required: false,
+      };
       entry.integrations.push(file.integration);
       found.set(name, entry);
     }
@@ -90,7 +95,10 @@ function listSchema(name: string, record: unknown): Json {
     properties: {
       result: {
         description: 'An array of records; with truto_key_by, an object of records keyed by that field.',
-        oneOf: [{ type: 'array', items: record }, { type: 'object', additionalProperties: record }],
+        oneOf: [
+          { type: 'array', items: record },
+          { type: 'object', additionalProperties: record },
+        ],
       },
       next_cursor: { type: ['string', 'null'] },
       prev_cursor: { type: 'null' },

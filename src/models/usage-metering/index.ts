@@ -22,7 +22,7 @@ export const usageMetering: UnifiedModel = {
   resources: {
     users: {
       label: 'User',
-      description: 'The members or seats inside the source application\'s team, workspace or organization.',
+      description: "The members or seats inside the source application's team, workspace or organization.",
       methods: ['list', 'get', 'create', 'update', 'delete'],
       schema: {
         $id: 'https://tessera.dev/schemas/usage-metering/users.json',
@@ -103,7 +103,10 @@ export const usageMetering: UnifiedModel = {
       query: {
         type: 'object',
         properties: {
-          start_date: { type: 'string', description: 'Inclusive start of the window: YYYY-MM-DD or an ISO 8601 date-time with a zone. Default and maximum window per integration.' },
+          start_date: {
+            type: 'string',
+            description: 'Inclusive start of the window: YYYY-MM-DD or an ISO 8601 date-time with a zone. Default and maximum window per integration.',
+          },
           end_date: { type: 'string', description: 'Exclusive end of the window (default: now).' },
           date: { type: 'string', description: 'One day (YYYY-MM-DD), for sources that report a single day.' },
           bucket_width: { type: 'string', enum: ['day', 'hour', 'minute'], description: 'Row period, where the source allows it (default day).' },
@@ -112,7 +115,7 @@ export const usageMetering: UnifiedModel = {
           model_ids: { type: 'array', items: { type: 'string' } },
           product_ids: { type: 'array', items: { type: 'string' } },
           surfaces: { type: 'array', items: { type: 'string' } },
-          report_type: { type: 'string', description: 'Which of the source\'s reports (Claude: activity, summary, usage, cost, user_usage, user_cost, …).' },
+          report_type: { type: 'string', description: "Which of the source's reports (Claude: activity, summary, usage, cost, user_usage, user_cost, …)." },
         },
       },
       schema: {
@@ -144,7 +147,8 @@ export const usageMetering: UnifiedModel = {
           model: { type: 'object', properties: { id: { type: 'string' }, provider: { type: 'string' } }, additionalProperties: false },
           charges: {
             type: 'array',
-            description: 'Money for the period. Amounts are integers in minor units of the currency (cents for USD), converted from the source without floating-point arithmetic.',
+            description:
+              'Money for the period. Amounts are integers in minor units of the currency (cents for USD), converted from the source without floating-point arithmetic.',
             items: {
               type: 'object',
               properties: {

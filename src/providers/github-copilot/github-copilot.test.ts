@@ -68,7 +68,7 @@ after(async () => {
 });
 
 describe('GET /unified/usage-metering/users on GitHub Copilot', () => {
-  test('pages follow next_cursor to the end without duplicates; the count is the simulator\'s seat count', async () => {
+  test("pages follow next_cursor to the end without duplicates; the count is the simulator's seat count", async () => {
     await clearSimRequests();
     const seen: string[] = [];
     let cursor: string | null = '';
@@ -99,10 +99,13 @@ describe('GET /unified/usage-metering/users on GitHub Copilot', () => {
     assert.equal(calls.length, pages);
     assert.ok(calls.every((r) => r.query.per_page === '40'));
     assert.equal(calls[0].path, `/orgs/${ORG}/copilot/billing/seats`);
-    assert.deepEqual(calls.slice(1).map((r) => [r.path, r.query.page]), calls.slice(1).map((_, i) => [`/organizations/${ORG_ID}/copilot/billing/seats`, String(i + 2)]));
+    assert.deepEqual(
+      calls.slice(1).map((r) => [r.path, r.query.page]),
+      calls.slice(1).map((_, i) => [`/organizations/${ORG_ID}/copilot/billing/seats`, String(i + 2)]),
+    );
   });
 
-  test('a limit above GitHub\'s per_page maximum asks for 100', async () => {
+  test("a limit above GitHub's per_page maximum asks for 100", async () => {
     await clearSimRequests();
     const { body } = await getJson(usersUrl('limit=500'));
     assert.equal(body.result.length, 100);
@@ -138,7 +141,10 @@ describe('GET /unified/usage-metering/users on GitHub Copilot', () => {
     await getJson(usersUrl('limit=5'));
     const paths = (await simRequests()).map((r) => r.path);
     assert.equal(paths.includes(`/orgs/${ORG}`), false, paths.join(', '));
-    assert.ok(paths.some((p) => p.endsWith('/copilot/billing/seats')), 'seats are never cached');
+    assert.ok(
+      paths.some((p) => p.endsWith('/copilot/billing/seats')),
+      'seats are never cached',
+    );
   });
 
   test('raw lists GitHub seats unmapped, and its cursor still works', async () => {
@@ -154,7 +160,20 @@ describe('GET /unified/usage-metering/users on GitHub Copilot', () => {
   test('normalized list records carry every schema field, with nulls and no remote_data', async () => {
     const { body } = await getJson(usersUrl('limit=10&truto_response_format=normalized'));
     for (const user of body.result) {
-      assert.deepEqual(Object.keys(user), ['id', 'name', 'created_at', 'emails', 'first_name', 'last_active_at', 'last_name', 'organization', 'roles', 'spend_limit', 'status', 'updated_at']);
+      assert.deepEqual(Object.keys(user), [
+        'id',
+        'name',
+        'created_at',
+        'emails',
+        'first_name',
+        'last_active_at',
+        'last_name',
+        'organization',
+        'roles',
+        'spend_limit',
+        'status',
+        'updated_at',
+      ]);
       assert.equal(user.spend_limit, null);
       assert.match(user.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }
@@ -270,7 +289,7 @@ describe('GitHub errors through Tessera', () => {
     await clearFaults();
   });
 
-  test('a persistent 500 surfaces as a remote 500 with GitHub\'s message', async () => {
+  test("a persistent 500 surfaces as a remote 500 with GitHub's message", async () => {
     await injectFault({ path: seatsGlob, status: 500, count: 10 });
     const { status, body, text } = await getJson(usersUrl('limit=3'));
     await clearFaults();
@@ -300,7 +319,11 @@ describe('GitHub errors through Tessera', () => {
       status: 403,
       count: 1,
       headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(reset) },
-      body: { message: 'API rate limit exceeded for user ID 5000001.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api', status: '403' },
+      body: {
+        message: 'API rate limit exceeded for user ID 5000001.',
+        documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+        status: '403',
+      },
     });
     const { status, body, headers } = await getJson(usersUrl('limit=3'));
     await clearFaults();
@@ -313,12 +336,16 @@ describe('GitHub errors through Tessera', () => {
     assert.equal(headers.get('x-ratelimit-remaining'), '0');
   });
 
-  test('a plain 403 (not a rate limit) is a remote 403 with GitHub\'s message', async () => {
+  test("a plain 403 (not a rate limit) is a remote 403 with GitHub's message", async () => {
     await injectFault({
       path: seatsGlob,
       status: 403,
       count: 1,
-      body: { message: 'Must be an organization owner to manage Copilot for this organization.', documentation_url: 'https://docs.github.com/rest', status: '403' },
+      body: {
+        message: 'Must be an organization owner to manage Copilot for this organization.',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      },
     });
     const { status, body } = await getJson(usersUrl('limit=3'));
     await clearFaults();
@@ -327,12 +354,17 @@ describe('GitHub errors through Tessera', () => {
     assert.equal(body.message, 'Must be an organization owner to manage Copilot for this organization.');
   });
 
-  test('a 422 names GitHub\'s validation errors in the message', async () => {
+  test("a 422 names GitHub's validation errors in the message", async () => {
     await injectFault({
       path: seatsGlob,
       status: 422,
       count: 1,
-      body: { message: 'Validation Failed', errors: [{ resource: 'Search', field: 'per_page', code: 'invalid', message: 'per_page must be at most 100' }], documentation_url: 'https://docs.github.com/rest', status: '422' },
+      body: {
+        message: 'Validation Failed',
+        errors: [{ resource: 'Search', field: 'per_page', code: 'invalid', message: 'per_page must be at most 100' }],
+        documentation_url: 'https://docs.github.com/rest',
+        status: '422',
+      },
     });
     const { status, body } = await getJson(usersUrl('limit=3'));
     await clearFaults();
@@ -363,7 +395,7 @@ describe('proxy on GitHub Copilot', () => {
     assert.equal(new Set(seen).size, SEAT_COUNT);
   });
 
-  test('/proxy/seat/{login} returns GitHub\'s seat verbatim; a member without a seat is a remote 404', async () => {
+  test("/proxy/seat/{login} returns GitHub's seat verbatim; a member without a seat is a remote 404", async () => {
     const res = await stack.api(`/proxy/seat/${F.owner.login}?${q()}`);
     assert.equal(res.status, 200);
     const seat = (await res.json()) as Json;

@@ -47,7 +47,13 @@ test('native query parameters pass through; truto_* and integrated_account_id do
 
 test('a proxy get returns the provider body verbatim', async () => {
   const res = await stack.api(`/proxy/members/${IDS.adminMemberId}?${q()}`);
-  assert.deepEqual(await res.json(), { id: IDS.adminMemberId, user_id: IDS.adminUserId, org_id: DEFAULT_NEON_ORG_ID, role: 'admin', joined_at: '2024-02-23T17:42:25Z' });
+  assert.deepEqual(await res.json(), {
+    id: IDS.adminMemberId,
+    user_id: IDS.adminUserId,
+    org_id: DEFAULT_NEON_ORG_ID,
+    role: 'admin',
+    joined_at: '2024-02-23T17:42:25Z',
+  });
 });
 
 test('proxy errors are remote errors in the envelope; unknown resources are 404', async () => {
@@ -62,7 +68,11 @@ test('proxy errors are remote errors in the envelope; unknown resources are 404'
 });
 
 test('a proxy write reaches the provider', async () => {
-  const res = await stack.api(`/proxy/members/${IDS.memberMemberId}?${q()}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'viewer' }) });
+  const res = await stack.api(`/proxy/members/${IDS.memberMemberId}?${q()}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'viewer' }),
+  });
   assert.equal(res.status, 200);
   assert.equal(((await res.json()) as { role: string }).role, 'viewer');
 });

@@ -101,7 +101,11 @@ test('Idempotency-Key replays the first response and rejects a different body', 
 test('an is_sandbox account is read-only: writes get 405, reads work', async () => {
   const sandbox = await newAccount({ api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID }, { is_sandbox: true });
   assert.equal((await call('GET', users(sandbox.id, IDS.adminMemberId))).status, 200);
-  for (const [method, path] of [['POST', users(sandbox.id)], ['PATCH', users(sandbox.id, IDS.adminMemberId)], ['DELETE', users(sandbox.id, IDS.adminMemberId)]]) {
+  for (const [method, path] of [
+    ['POST', users(sandbox.id)],
+    ['PATCH', users(sandbox.id, IDS.adminMemberId)],
+    ['DELETE', users(sandbox.id, IDS.adminMemberId)],
+  ]) {
     const res = await call(method, path, method === 'DELETE' ? undefined : { roles: [{ id: 'admin' }] });
     assert.equal(res.status, 405, method);
     assert.equal(res.body.message, 'Sandbox integrated accounts are read-only');
@@ -131,7 +135,12 @@ test('a revoked key makes the account needs_reauth; later calls do not reach the
   assert.equal(first.status, 401);
   assert.equal(first.body.truto_is_remote_error, true);
   const later = await call('GET', users(account.id, IDS.adminMemberId));
-  assert.deepEqual(later.body, { statusCode: 401, error: 'Unauthorized', message: 'Integrated account needs re-authentication', code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' });
+  assert.deepEqual(later.body, {
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'Integrated account needs re-authentication',
+    code: 'TESSERA_ACCOUNT_NEEDS_REAUTH',
+  });
   const fixed = await call('PATCH', `/integrated-account/${account.id}`, { context: { api_key: DEFAULT_NEON_KEYS.personal } });
   assert.equal(fixed.body.status, 'active');
   assert.equal((await call('GET', users(account.id, IDS.adminMemberId))).status, 200);

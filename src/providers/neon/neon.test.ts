@@ -103,7 +103,20 @@ describe('GET /unified/usage-metering/users/{id} on Neon', () => {
 
   test('normalized is schema-complete, schema-ordered, with ISO millisecond dates and no remote_data', async () => {
     const { body } = await getJson(usersUrl('truto_response_format=normalized', IDS.adminMemberId));
-    assert.deepEqual(Object.keys(body), ['id', 'name', 'created_at', 'emails', 'first_name', 'last_active_at', 'last_name', 'organization', 'roles', 'spend_limit', 'status', 'updated_at']);
+    assert.deepEqual(Object.keys(body), [
+      'id',
+      'name',
+      'created_at',
+      'emails',
+      'first_name',
+      'last_active_at',
+      'last_name',
+      'organization',
+      'roles',
+      'spend_limit',
+      'status',
+      'updated_at',
+    ]);
     assert.equal(body.created_at, '2024-02-23T17:42:25.000Z');
     assert.equal(body.first_name, null);
     assert.equal(body.spend_limit, null);
@@ -127,7 +140,11 @@ describe('GET /unified/usage-metering/users/{id} on Neon', () => {
   });
 
   test('truto_exclude_fields in all three encodings, nested paths included', async () => {
-    for (const q of ['truto_exclude_fields[]=roles&truto_exclude_fields[]=organization.name', 'truto_exclude_fields[0]=roles&truto_exclude_fields[1]=organization.name', 'truto_exclude_fields=roles,organization.name']) {
+    for (const q of [
+      'truto_exclude_fields[]=roles&truto_exclude_fields[]=organization.name',
+      'truto_exclude_fields[0]=roles&truto_exclude_fields[1]=organization.name',
+      'truto_exclude_fields=roles,organization.name',
+    ]) {
       const { status, body } = await getJson(usersUrl(q, IDS.adminMemberId));
       assert.equal(status, 200, q);
       assert.equal('roles' in body, false, q);
@@ -157,8 +174,15 @@ describe('GET /unified/usage-metering/users/{id} on Neon', () => {
     await clearSimRequests();
     await getJson(usersUrl('', IDS.memberMemberId));
     const paths = (await simRequests()).map((r) => r.path);
-    assert.equal(paths.some((p) => p.endsWith(`/organizations/${DEFAULT_NEON_ORG_ID}`)), false, paths.join(', '));
-    assert.ok(paths.some((p) => p.endsWith('/members')), 'members are never cached');
+    assert.equal(
+      paths.some((p) => p.endsWith(`/organizations/${DEFAULT_NEON_ORG_ID}`)),
+      false,
+      paths.join(', '),
+    );
+    assert.ok(
+      paths.some((p) => p.endsWith('/members')),
+      'members are never cached',
+    );
   });
 
   test('an upstream 503 is retried for a GET', async () => {
@@ -227,7 +251,10 @@ describe('GET /unified/usage-metering/users on Neon', () => {
     const res = await stack.api(usersUrl('limit=10&truto_response_format=stream&truto_ignore_remote_data=true'));
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /application\/x-ndjson/);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const { body: all } = await getJson(usersUrl('limit=10&truto_ignore_limit=true&truto_ignore_remote_data=true'));
     assert.deepEqual(lines, all.result);
   });

@@ -11,7 +11,8 @@ export class MemoryWindowCounter implements WindowCounter {
     const now = this.now();
     if (now >= this.nextSweep) this.sweep(now);
     const current = this.windows.get(key);
-    const window = current && current.resetAt > now ? { count: current.count + 1, resetAt: current.resetAt } : { count: 1, resetAt: now + windowSeconds * 1000 };
+    const window =
+      current && current.resetAt > now ? { count: current.count + 1, resetAt: current.resetAt } : { count: 1, resetAt: now + windowSeconds * 1000 };
     this.windows.set(key, window);
     return window;
   }

@@ -32,7 +32,12 @@ export class RedisWindowCounter implements WindowCounter {
 
   async hit(key: string, windowSeconds: number): Promise<WindowHit> {
     const redisKey = this.prefix + key;
-    const results = await this.redis.multi().incr(redisKey).pexpire(redisKey, windowSeconds * 1000, 'NX').pttl(redisKey).exec();
+    const results = await this.redis
+      .multi()
+      .incr(redisKey)
+      .pexpire(redisKey, windowSeconds * 1000, 'NX')
+      .pttl(redisKey)
+      .exec();
     if (!results) throw new Error('Redis transaction was aborted');
     for (const [err] of results) if (err) throw err;
     const count = Number(results[0][1]);

@@ -44,11 +44,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('integrated_accounts_env_created')
-        .on('integrated_accounts')
-        .columns(['environment_id', 'created_at', 'id'])
-        .execute();
+      await db.schema.createIndex('integrated_accounts_env_created').on('integrated_accounts').columns(['environment_id', 'created_at', 'id']).execute();
       await db.schema
         .createTable('idempotency_keys')
         .addColumn('key', 'varchar(512)', (c) => c.primaryKey())

@@ -104,13 +104,25 @@ for (const [name, open] of engines) {
       assert.equal((await store.listIntegratedAccounts({ environment_id: env.id, status: 'needs_reauth', limit: 10 })).length, 1);
       const first = await store.listIntegratedAccounts({ environment_id: env.id, limit: 1 });
       const rest = await store.listIntegratedAccounts({ environment_id: env.id, limit: 100, after: { created_at: first[0].created_at, id: first[0].id } });
-      assert.equal(rest.some((r) => r.id === first[0].id), false);
+      assert.equal(
+        rest.some((r) => r.id === first[0].id),
+        false,
+      );
       assert.equal(await store.deleteIntegratedAccount(b.id), true);
       assert.equal(await store.getIntegratedAccount(b.id), undefined);
     });
 
     test('tokens are looked up by hash', async () => {
-      await store.createApiToken({ id: randomUUID(), environment_id: env.id, name: 't', token_hash: `h-${name}`, expires_at: null, revoked_at: null, created_at: ts, updated_at: ts });
+      await store.createApiToken({
+        id: randomUUID(),
+        environment_id: env.id,
+        name: 't',
+        token_hash: `h-${name}`,
+        expires_at: null,
+        revoked_at: null,
+        created_at: ts,
+        updated_at: ts,
+      });
       assert.equal((await store.findApiTokenByHash(`h-${name}`))?.environment_id, env.id);
       assert.equal(await store.findApiTokenByHash('nope'), undefined);
     });

@@ -32,7 +32,8 @@ export class SqlStore implements Store {
   async migrate(): Promise<void> {
     // Kysely looks for its migration tables in every schema it can see; name ours, or another
     // schema's tables (another Tessera, a concurrent test run) would be taken for ours.
-    const migrationTableSchema = this.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
+    const migrationTableSchema =
+      this.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
     const migrator = new Migrator({ db: this.db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
@@ -135,7 +136,8 @@ export class SqlStore implements Store {
     // Only the patched columns: a status change must not write back a context read a moment ago
     // over one another request just stored (a refreshed OAuth token).
     const changes: Partial<IntegratedAccountsTable> = { updated_at: row.updated_at };
-    for (const key of Object.keys(patch) as (keyof IntegratedAccountPatch)[]) if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = row[key];
+    for (const key of Object.keys(patch) as (keyof IntegratedAccountPatch)[])
+      if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = row[key];
     await this.db.updateTable('integrated_accounts').set(changes).where('id', '=', id).execute();
     return next;
   }
@@ -146,7 +148,10 @@ export class SqlStore implements Store {
   }
 
   async createEnvironmentMapping(record: EnvironmentMappingRecord) {
-    await this.db.insertInto('environment_mappings').values({ ...record, config: JSON.stringify(record.config) }).execute();
+    await this.db
+      .insertInto('environment_mappings')
+      .values({ ...record, config: JSON.stringify(record.config) })
+      .execute();
     return record;
   }
 
@@ -166,7 +171,11 @@ export class SqlStore implements Store {
 
   async updateEnvironmentMapping(id: string, config: Record<string, unknown>) {
     const updated_at = now();
-    const res = await this.db.updateTable('environment_mappings').set({ config: JSON.stringify(config), updated_at }).where('id', '=', id).executeTakeFirst();
+    const res = await this.db
+      .updateTable('environment_mappings')
+      .set({ config: JSON.stringify(config), updated_at })
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) ? this.getEnvironmentMapping(id) : undefined;
   }
 

@@ -6,7 +6,10 @@ import { BudgetExhausted, budgetInterceptor, RequestBudgets } from './budget.ts'
 test('a budget of 3 per 10 s lets three calls go at once and places the fourth after the first leaves the window', () => {
   let now = 1_000_000;
   const budgets = new RequestBudgets(() => now);
-  assert.deepEqual([0, 1, 2].map(() => budgets.reserve('k', 3, 10_000).wait), [0, 0, 0]);
+  assert.deepEqual(
+    [0, 1, 2].map(() => budgets.reserve('k', 3, 10_000).wait),
+    [0, 0, 0],
+  );
   now += 4_000;
   assert.equal(budgets.reserve('k', 3, 10_000).wait, 6_000, 'the 4th waits until the 1st is 10 s old');
   assert.equal(budgets.reserve('other', 3, 10_000).wait, 0, 'keys (accounts) have separate budgets');
@@ -27,7 +30,9 @@ test('the interceptor waits for a slot, and refuses with the time to wait when i
   assert.equal(sent.length, 3);
   assert.ok(sent[2] - started >= 250, `the third call waited for the window (${sent[2] - started} ms)`);
 
-  const strict = budgetInterceptor({ budgets, key: 'strict', requests: 1, perSeconds: 60, maxWaitSeconds: 1 })(async () => ({ status: 200, headers: {}, body: null }) as unknown as UpstreamResponse);
+  const strict = budgetInterceptor({ budgets, key: 'strict', requests: 1, perSeconds: 60, maxWaitSeconds: 1 })(
+    async () => ({ status: 200, headers: {}, body: null }) as unknown as UpstreamResponse,
+  );
   await strict(req);
   await assert.rejects(strict(req), (e: unknown) => e instanceof BudgetExhausted && e.retryAfterSeconds === 60);
   await assert.rejects(strict(req), (e: unknown) => e instanceof BudgetExhausted, 'a refused call does not take a slot');

@@ -7,11 +7,25 @@ export function traceInterceptor(calls: UpstreamCallRecord[]): Interceptor {
     const started = performance.now();
     try {
       const response = await next(request);
-      calls.push({ requestUrl: request.url, method: request.method.toUpperCase(), status: response.status, durationMs: round(response.durationMs), role: request.role, attempt });
+      calls.push({
+        requestUrl: request.url,
+        method: request.method.toUpperCase(),
+        status: response.status,
+        durationMs: round(response.durationMs),
+        role: request.role,
+        attempt,
+      });
       return response;
     } catch (e) {
       if (e instanceof UpstreamNetworkError) {
-        calls.push({ requestUrl: request.url, method: request.method.toUpperCase(), status: null, durationMs: round(performance.now() - started), role: request.role, attempt });
+        calls.push({
+          requestUrl: request.url,
+          method: request.method.toUpperCase(),
+          status: null,
+          durationMs: round(performance.now() - started),
+          role: request.role,
+          attempt,
+        });
       }
       throw e;
     }

@@ -8,8 +8,19 @@ import { startTestStack, type TestStack } from '../../../../test/helpers/stack.t
 type Caps = {
   integration: { id: string; name: string; label: string; category: string };
   environment_id?: string;
-  proxy: { resource: string; methods: { method: string; name: string; description: string | null; has_description: boolean; api_documentation_url: string | null }[] }[];
-  unified: { model: string; model_label: string; resource: string; description: string | null; docs_url: string | null; methods: string[]; env_overridden?: boolean }[];
+  proxy: {
+    resource: string;
+    methods: { method: string; name: string; description: string | null; has_description: boolean; api_documentation_url: string | null }[];
+  }[];
+  unified: {
+    model: string;
+    model_label: string;
+    resource: string;
+    description: string | null;
+    docs_url: string | null;
+    methods: string[];
+    env_overridden?: boolean;
+  }[];
   auth: { formats: string[]; fields: { name: string; label: string; type: string; required: boolean; format?: string | null }[]; documentation_link?: string };
   ai_readiness: { proxy_methods: number; proxy_methods_with_descriptions: number; ai_ready_score: number };
   account?: { id: string; status: string; authentication_method: string; is_blocked: boolean };
@@ -68,7 +79,7 @@ describe('GET /integrated-account/{id}/capabilities', () => {
     assert.deepEqual(users.methods, ['list', 'get', 'create', 'update', 'delete']);
     assert.equal(users.model_label, 'Unified Usage Metering API');
     assert.equal(users.env_overridden, false);
-    assert.equal(c.unified.length, 1, 'only resources neon maps');
+    assert.deepEqual(c.unified.map((u) => u.resource).sort(), ['usage', 'users'], 'only resources neon maps');
 
     assert.deepEqual(c.auth.formats, ['api_key']);
     assert.deepEqual(
@@ -94,24 +105,33 @@ describe('GET /integrated-account/{id}/capabilities', () => {
 
     const unified = await caps(`/integrated-account/${neon}/capabilities?type=unified`);
     assert.deepEqual(unified.proxy, []);
-    assert.equal(unified.unified.length, 1);
+    assert.equal(unified.unified.length, 2);
     const proxy = await caps(`/integrated-account/${neon}/capabilities?type=proxy&has_description=0`);
     assert.deepEqual(proxy.unified, []);
     assert.equal(flat(proxy).length, allProxyMethods.length);
 
     const comma = await caps(`/integrated-account/${neon}/capabilities?methods=list,delete&has_description=false`);
     assert.ok(flat(comma).length > 0);
-    assert.ok(flat(comma).every((m) => /\.(list|delete)$/.test(m)), flat(comma).join());
+    assert.ok(
+      flat(comma).every((m) => /\.(list|delete)$/.test(m)),
+      flat(comma).join(),
+    );
     assert.ok(flat(comma).includes('members.delete'));
     const array = await caps(`/integrated-account/${neon}/capabilities?methods[]=list&methods[]=delete&has_description=false`);
     assert.deepEqual(flat(array), flat(comma));
 
     const members = await caps(`/integrated-account/${neon}/capabilities?resource=members&has_description=false`);
-    assert.deepEqual(members.proxy.map((r) => r.resource), ['members']);
+    assert.deepEqual(
+      members.proxy.map((r) => r.resource),
+      ['members'],
+    );
     assert.deepEqual(members.unified, []);
     const users = await caps(`/integrated-account/${neon}/capabilities?resource=users`);
     assert.deepEqual(users.proxy, []);
-    assert.deepEqual(users.unified.map((u) => u.resource), ['users']);
+    assert.deepEqual(
+      users.unified.map((u) => u.resource),
+      ['users'],
+    );
   });
 
   test('bad filters are 400s', async () => {
@@ -131,8 +151,13 @@ describe('GET /integrated-account/{id}/capabilities', () => {
         tenant_id: 'caps-override',
         integration: 'neon',
         context: neonSimulator.sandbox.context,
-        integration_override: { base_url: stack.simulators.neon, resources: { projects: { list: { path: '/projects', description: 'Projects of the organization' } } } },
-        unified_model_override: { 'usage-metering': { users: { deactivate: { resource: 'members', method: 'update', request_body_mapping: '{ "role": "member" }' } } } },
+        integration_override: {
+          base_url: stack.simulators.neon,
+          resources: { projects: { list: { path: '/projects', description: 'Projects of the organization' } } },
+        },
+        unified_model_override: {
+          'usage-metering': { users: { deactivate: { resource: 'members', method: 'update', request_body_mapping: '{ "role": "member" }' } } },
+        },
       }),
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -146,7 +171,13 @@ describe('GET /integrated-account/{id}/capabilities', () => {
     const row = await call('/environment-unified-model-resource-method', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ unified_model: 'usage-metering', resource_name: 'users', integration_name: 'neon', method_name: 'get', config: { default_query: { limit: 1 } } }),
+      body: JSON.stringify({
+        unified_model: 'usage-metering',
+        resource_name: 'users',
+        integration_name: 'neon',
+        method_name: 'get',
+        config: { default_query: { limit: 1 } },
+      }),
     });
     assert.equal(row.status, 200, JSON.stringify(row.body));
     try {
@@ -181,7 +212,13 @@ describe('GET /integration/{name}/capabilities', () => {
     assert.equal('account' in c, false);
     assert.equal('environment_id' in c, false);
     assert.deepEqual(flat(c).sort(), [...describedProxyMethods].sort());
-    assert.deepEqual(c.unified.map((u) => [u.resource, u.methods]), [['users', ['list', 'get', 'create', 'update', 'delete']]]);
+    assert.deepEqual(
+      c.unified.map((u) => [u.resource, u.methods]),
+      [
+        ['users', ['list', 'get', 'create', 'update', 'delete']],
+        ['usage', ['list']],
+      ],
+    );
     assert.deepEqual(c.auth.formats, ['api_key']);
 
     const filtered = await caps('/integration/neon/capabilities?type=proxy&methods=get&resource=organizations&has_description=false');

@@ -8,9 +8,21 @@ import type { HttpEnv } from '../../types.ts';
 /** The filters parseCapabilitiesFilters reads. */
 const capabilityFilters = (): unknown[] => [
   { name: 'type', in: 'query', description: 'Restrict the response to one surface.', schema: { type: 'string', enum: [...CAPABILITY_TYPES], default: 'all' } },
-  { name: 'methods', in: 'query', description: 'Keep only proxy methods with these names, e.g. list,get.', style: 'form', explode: false, schema: { type: 'array', items: { type: 'string' } } },
+  {
+    name: 'methods',
+    in: 'query',
+    description: 'Keep only proxy methods with these names, e.g. list,get.',
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string' } },
+  },
   { name: 'resource', in: 'query', description: 'Keep only this resource (proxy and unified).', schema: { type: 'string' } },
-  { name: 'has_description', in: 'query', description: 'true (default): only proxy methods with a description; false: all of them.', schema: { type: 'boolean', default: true } },
+  {
+    name: 'has_description',
+    in: 'query',
+    description: 'true (default): only proxy methods with a description; false: all of them.',
+    schema: { type: 'boolean', default: true },
+  },
 ];
 
 export const capabilitiesDocs: RouteDocs = {

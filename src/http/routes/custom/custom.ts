@@ -12,7 +12,8 @@ export const customDocs: RouteDocs = {
     path: '/custom/{path}',
     operationId: `custom${pascal(method)}`,
     summary: `${method.toUpperCase()} any upstream path with the integration's authorization`,
-    description: 'The path (which may contain slashes) is appended to the integration base_url; integrated_account_id is stripped, the rest of the query and the body are forwarded; the response passes through.',
+    description:
+      'The path (which may contain slashes) is appended to the integration base_url; integrated_account_id is stripped, the rest of the query and the body are forwarded; the response passes through.',
     tags: ['Custom'],
     params: { path: { description: 'Upstream path relative to the base URL' } },
     parameters: [ref('parameters', 'IntegratedAccountId')],

@@ -22,7 +22,8 @@ async function call(method: string, path: string, body?: unknown) {
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
-const getUser = (account: string) => call('GET', `/unified/usage-metering/users/${IDS.adminMemberId}?integrated_account_id=${account}&truto_ignore_remote_data=true`);
+const getUser = (account: string) =>
+  call('GET', `/unified/usage-metering/users/${IDS.adminMemberId}?integrated_account_id=${account}&truto_ignore_remote_data=true`);
 
 test("an account's unified_model_override changes that account's output and no other's", async () => {
   const override = {
@@ -62,13 +63,21 @@ test('an environment override applies to every account of the environment, under
 
   // The account layer wins over the environment layer.
   await call('PATCH', `/integrated-account/${other}`, {
-    unified_model_override: { 'usage-metering': { users: { get: { side_load: { organization: { response_mapping: '{ "name": "Account " & response.name }' } } } } } },
+    unified_model_override: {
+      'usage-metering': { users: { get: { side_load: { organization: { response_mapping: '{ "name": "Account " & response.name }' } } } } },
+    },
   });
   assert.equal((await getUser(other)).body.organization.name, 'Account my-organization');
   assert.equal((await getUser(stack.accounts.neon)).body.organization.name, 'Env my-organization');
   await call('PATCH', `/integrated-account/${other}`, { unified_model_override: {} });
 
-  const dup = await call('POST', '/environment-unified-model-resource-method', { unified_model: 'usage-metering', resource_name: 'users', integration_name: 'neon', method_name: 'get', config: {} });
+  const dup = await call('POST', '/environment-unified-model-resource-method', {
+    unified_model: 'usage-metering',
+    resource_name: 'users',
+    integration_name: 'neon',
+    method_name: 'get',
+    config: {},
+  });
   assert.equal(dup.status, 409);
 
   const listed = await call('GET', '/environment-unified-model-resource-method?integration_name=neon');

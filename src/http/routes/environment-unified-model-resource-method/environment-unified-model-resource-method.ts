@@ -24,10 +24,16 @@ export function environmentMappingRoutes() {
     const body = createEnvironmentMappingBody.parse((await readJsonBody(c)) ?? {});
     return sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.create(c.get('principal').environmentId, body)));
   });
-  app.get('/:id', async (c) => sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.get(c.get('principal').environmentId, c.req.param('id')))));
+  app.get('/:id', async (c) =>
+    sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.get(c.get('principal').environmentId, c.req.param('id')))),
+  );
   app.patch('/:id', async (c) => {
     const body = patchEnvironmentMappingBody.parse((await readJsonBody(c)) ?? {});
-    return sendJson(c, 200, environmentMappingView(await c.get('services').environmentMappings.update(c.get('principal').environmentId, c.req.param('id'), body.config)));
+    return sendJson(
+      c,
+      200,
+      environmentMappingView(await c.get('services').environmentMappings.update(c.get('principal').environmentId, c.req.param('id'), body.config)),
+    );
   });
   app.delete('/:id', async (c) => sendJson(c, 200, await c.get('services').environmentMappings.delete(c.get('principal').environmentId, c.req.param('id'))));
   return app;

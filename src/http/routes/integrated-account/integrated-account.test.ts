@@ -12,7 +12,11 @@ before(async () => {
 after(() => stack?.close());
 
 async function call(method: string, p: string, body?: unknown) {
-  const res = await stack.api(p, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await stack.api(p, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
 }
@@ -64,7 +68,10 @@ test('list filters and pages with a cursor, in the admin envelope', async () => 
   const all = await call('GET', '/integrated-account');
   assert.equal(ids.length, all.body.result.length);
   const filtered = await call('GET', '/integrated-account?tenant_id=page-b&integration[name]=neon&status=active');
-  assert.deepEqual(filtered.body.result.map((a: { tenant_id: string }) => a.tenant_id), ['page-b']);
+  assert.deepEqual(
+    filtered.body.result.map((a: { tenant_id: string }) => a.tenant_id),
+    ['page-b'],
+  );
   const since = await call('GET', `/integrated-account?created_at[gt]=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
   assert.equal(since.body.result.length, 0);
   const badOp = await call('GET', '/integrated-account?created_at[like]=x');
@@ -97,7 +104,12 @@ test('is_sandbox is read-only (405); delete returns {id}; other environments see
 });
 
 test('the database files hold no plaintext credential', async () => {
-  const bytes = Buffer.concat(fs.readdirSync(stack.dataDir).filter((f) => f.startsWith('tessera.db')).map((f) => fs.readFileSync(path.join(stack.dataDir, f))));
+  const bytes = Buffer.concat(
+    fs
+      .readdirSync(stack.dataDir)
+      .filter((f) => f.startsWith('tessera.db'))
+      .map((f) => fs.readFileSync(path.join(stack.dataDir, f))),
+  );
   assert.ok(bytes.length > 0);
   assert.equal(bytes.includes(Buffer.from(DEFAULT_NEON_KEYS.personal)), false);
   assert.equal(bytes.includes(Buffer.from(DEFAULT_NEON_ORG_ID)), true);

@@ -12,7 +12,8 @@ const OPERATORS = ['gt', 'gte', 'lt', 'lte'] as const;
 
 function dateFilter(value: unknown, name: string) {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw errors.badRequest(`${name} takes operators, as in ${name}[gt]=2024-01-01T00:00:00Z`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw errors.badRequest(`${name} takes operators, as in ${name}[gt]=2024-01-01T00:00:00Z`);
   const out: Record<string, string> = {};
   for (const [op, v] of Object.entries(value)) {
     if (!OPERATORS.includes(op as (typeof OPERATORS)[number])) throw errors.badRequest(`${name}[${op}] is not supported; use one of ${OPERATORS.join(', ')}`);
@@ -142,13 +143,15 @@ export function integratedAccountRoutes() {
     const q = parseQueryString(rawQueryString(c));
     const limit = toLimit(q.limit) ?? DEFAULT_ADMIN_LIMIT;
     const scope = { account: environmentId, target: 'integrated-account' };
-    const after = typeof q.next_cursor === 'string' && q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
+    const after =
+      typeof q.next_cursor === 'string' && q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
     if (q.environment_id !== undefined && q.environment_id !== environmentId) return sendJson(c, 200, { result: [], next_cursor: null, limit });
     const integration = q.integration as { name?: unknown } | undefined;
     const rows = await services.store.listIntegratedAccounts({
       environment_id: environmentId,
       tenant_id: typeof q.tenant_id === 'string' ? q.tenant_id : undefined,
-      integration: typeof integration?.name === 'string' ? integration.name : typeof q['integration.name'] === 'string' ? (q['integration.name'] as string) : undefined,
+      integration:
+        typeof integration?.name === 'string' ? integration.name : typeof q['integration.name'] === 'string' ? (q['integration.name'] as string) : undefined,
       status: typeof q.status === 'string' ? q.status : undefined,
       is_sandbox: toBoolean(q.is_sandbox, 'is_sandbox'),
       created_at: dateFilter(q.created_at, 'created_at'),

@@ -17,9 +17,10 @@ export function integrationView(def: IntegrationDefinition) {
     sharing: 'allow',
     can_install: true,
     logo: def.logo ?? null,
-    credentials: def.credentials.format === 'api_key'
-      ? { format: 'api_key', fields: def.credentials.config.fields, documentation_link: def.credentials.config.documentation_link }
-      : { format: def.credentials.format },
+    credentials:
+      def.credentials.format === 'api_key'
+        ? { format: 'api_key', fields: def.credentials.config.fields, documentation_link: def.credentials.config.documentation_link }
+        : { format: def.credentials.format },
     resources: Object.fromEntries(Object.entries(def.resources).map(([r, methods]) => [r, Object.keys(methods)])),
     version: 1,
   };

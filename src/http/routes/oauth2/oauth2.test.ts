@@ -74,7 +74,10 @@ test('authorize, consent and callback create an active account whose token works
   assert.equal(done.body.context.oauth.token.refresh_token, '********');
   for (const secret of provider.issuedSecrets()) assert.ok(!done.text.includes(secret));
   // The fixture checked the PKCE verifier and the redirect_uri against the authorize request.
-  assert.deepEqual(provider.tokenCalls.map((c) => [c.grant_type, c.client_auth]), [['authorization_code', 'body']]);
+  assert.deepEqual(
+    provider.tokenCalls.map((c) => [c.grant_type, c.client_auth]),
+    [['authorization_code', 'body']],
+  );
 
   const stored = await stack.services.store.getIntegratedAccount(done.body.id);
   const token = (stored!.context.oauth as { token: Record<string, string> }).token;
@@ -108,7 +111,10 @@ test('reconnecting an account that needs re-authentication makes it active again
   const old = provider.mint(-30);
   const created = await stack.api('/integrated-account', {
     method: 'POST',
-    body: JSON.stringify({ ...newAccount(), context: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, oauth: { token: { ...old, expires_at: new Date(0).toISOString() } } } }),
+    body: JSON.stringify({
+      ...newAccount(),
+      context: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, oauth: { token: { ...old, expires_at: new Date(0).toISOString() } } },
+    }),
   });
   const id = ((await created.json()) as { id: string }).id;
   provider.knobs.refuseRefresh = true;

@@ -16,7 +16,8 @@ export const oauth2Docs: RouteDocs = {
       path: '/oauth2/authorize',
       operationId: 'startOAuth2Authorization',
       summary: 'Start connecting an authorization-code account',
-      description: 'Returns the provider URL to send the user to; the provider redirects back to /oauth2/callback. Pass integrated_account_id to reconnect an existing account (docs/oauth2.md).',
+      description:
+        'Returns the provider URL to send the user to; the provider redirects back to /oauth2/callback. Pass integrated_account_id to reconnect an existing account (docs/oauth2.md).',
       tags: ['Integrated accounts'],
       requestBody: { required: true, content: jsonContent(fromZod(authorizeBody, 'input')) },
       success: ok('Where to send the user', {
@@ -38,7 +39,10 @@ export const oauth2Docs: RouteDocs = {
         { name: 'state', in: 'query', required: true, schema: { type: 'string' } },
         { name: 'error', in: 'query', schema: { type: 'string' } },
       ],
-      success: { ...ok('The connected account', ref('schemas', 'IntegratedAccount')), '302': { description: 'Redirect to return_url with integrated_account_id and status' } },
+      success: {
+        ...ok('The connected account', ref('schemas', 'IntegratedAccount')),
+        '302': { description: 'Redirect to return_url with integrated_account_id and status' },
+      },
       errors: [400, 500, 502],
     },
   ],

@@ -85,8 +85,18 @@ describe('GET /openapi.json', () => {
   test('lists the unified methods bundled mappings provide, and only those', () => {
     const users = doc.paths['/unified/usage-metering/users'];
     const user = doc.paths['/unified/usage-metering/users/{id}'];
-    assert.deepEqual(Object.keys(users).filter((k) => VERBS.includes(k)).sort(), ['get', 'post']);
-    assert.deepEqual(Object.keys(user).filter((k) => VERBS.includes(k)).sort(), ['delete', 'get', 'patch', 'put']);
+    assert.deepEqual(
+      Object.keys(users)
+        .filter((k) => VERBS.includes(k))
+        .sort(),
+      ['get', 'post'],
+    );
+    assert.deepEqual(
+      Object.keys(user)
+        .filter((k) => VERBS.includes(k))
+        .sort(),
+      ['delete', 'get', 'patch', 'put'],
+    );
     assert.ok(users.get['x-tessera-integrations'].includes('neon'));
     assert.deepEqual(user.patch['x-tessera-integrations'], mappedBy('usage-metering', 'users', 'update'));
     assert.deepEqual(deref(users.get.responses['200'].content['application/json'].schema).title, 'UsageMeteringUserList');
@@ -94,16 +104,34 @@ describe('GET /openapi.json', () => {
     // A resource no bundled integration maps is not published; one that some integration maps is.
     for (const resource of Object.keys(UNIFIED_MODELS['usage-metering'].resources)) {
       const mapped = mappedBy('usage-metering', resource).length > 0;
-      assert.equal(Object.keys(doc.paths).some((p) => p.startsWith(`/unified/usage-metering/${resource}`)), mapped, resource);
+      assert.equal(
+        Object.keys(doc.paths).some((p) => p.startsWith(`/unified/usage-metering/${resource}`)),
+        mapped,
+        resource,
+      );
     }
     // Middleware (app.use('/unified/*', …)) is not mistaken for an endpoint.
-    assert.deepEqual(Object.keys(doc.paths).filter((p) => p.includes('{path}')), ['/custom/{path}']);
+    assert.deepEqual(
+      Object.keys(doc.paths).filter((p) => p.includes('{path}')),
+      ['/custom/{path}'],
+    );
   });
 
   test('list operations take the contract’s query parameters', () => {
     const params = (doc.paths['/unified/usage-metering/users'].get.parameters as Json[]).map(deref);
     const byName = Object.fromEntries(params.map((p) => [p.name, p]));
-    for (const name of ['integrated_account_id', 'truto_response_format', 'truto_exclude_fields', 'truto_ignore_remote_data', 'truto_key_by', 'truto_ignore_limit', 'truto_skip_api_call', 'remote_query', 'limit', 'next_cursor']) {
+    for (const name of [
+      'integrated_account_id',
+      'truto_response_format',
+      'truto_exclude_fields',
+      'truto_ignore_remote_data',
+      'truto_key_by',
+      'truto_ignore_limit',
+      'truto_skip_api_call',
+      'remote_query',
+      'limit',
+      'next_cursor',
+    ]) {
       assert.ok(byName[name], `missing ${name}`);
       assert.equal(byName[name].in, 'query');
     }
@@ -135,7 +163,11 @@ describe('GET /openapi.json', () => {
   });
 
   test('bearer security everywhere except /health, /openapi.json and the OAuth callback', () => {
-    assert.deepEqual(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description });
+    assert.deepEqual(doc.components.securitySchemes.bearerAuth, {
+      type: 'http',
+      scheme: 'bearer',
+      description: doc.components.securitySchemes.bearerAuth.description,
+    });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     assert.deepEqual(doc.paths['/health'].get.security, []);
     assert.deepEqual(doc.paths['/openapi.json'].get.security, []);
@@ -157,7 +189,10 @@ describe('GET /openapi.json', () => {
         for (const verb of verbs) {
           const shape = shapeOf(template);
           // The unified data plane is published per (model, resource): /unified/{}/{} becomes /unified/usage-metering/users.
-          const found = shape.startsWith('/unified/{}/{}') && !shape.includes('meta') ? [...published].some((k) => k.startsWith(`${verb} /unified/`)) : published.has(`${verb} ${shape}`);
+          const found =
+            shape.startsWith('/unified/{}/{}') && !shape.includes('meta')
+              ? [...published].some((k) => k.startsWith(`${verb} /unified/`))
+              : published.has(`${verb} ${shape}`);
           if (!found) missing.push(`${verb} ${template}`);
         }
       }
@@ -165,7 +200,14 @@ describe('GET /openapi.json', () => {
     assert.deepEqual(missing, []);
     const ids = operations().map(({ op }) => op.operationId);
     assert.equal(new Set(ids).size, ids.length);
-    for (const p of ['/unified/{model}/{resource}/meta/{method}', '/unified/{model}/{resource}/{integration}/meta/{method}', '/integrated-account/{id}/capabilities', '/integration/{name}/capabilities', '/proxy/{resource}', '/proxy/{resource}/{id}']) {
+    for (const p of [
+      '/unified/{model}/{resource}/meta/{method}',
+      '/unified/{model}/{resource}/{integration}/meta/{method}',
+      '/integrated-account/{id}/capabilities',
+      '/integration/{name}/capabilities',
+      '/proxy/{resource}',
+      '/proxy/{resource}/{id}',
+    ]) {
       assert.ok(doc.paths[p], `missing ${p}`);
     }
   });

@@ -6,7 +6,15 @@ import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /** A proxy operation: every one takes the account and can fail as the upstream can. */
-function proxyOp(ctx: DocContext, method: RouteDoc['method'], path: string, operationId: string, result: string, summary: string, extra: Partial<RouteDoc> = {}): RouteDoc {
+function proxyOp(
+  ctx: DocContext,
+  method: RouteDoc['method'],
+  path: string,
+  operationId: string,
+  result: string,
+  summary: string,
+  extra: Partial<RouteDoc> = {},
+): RouteDoc {
   const resource = {
     description: `The integration's own resource name${ctx.proxyResources.length ? ` (bundled integrations define: ${ctx.proxyResources.join(', ')})` : ''}`,
   };
@@ -54,7 +62,9 @@ export const proxyDocs: RouteDocs = {
         parameters: [account, IDEMPOTENCY_KEY],
         requestBody: ANY_BODY,
       }),
-      proxyOp(ctx, 'put', '/proxy/{resource}/{id}', 'proxyUpdatePut', 'Update', 'Update a record of a native resource (alias of PATCH)', { requestBody: ANY_BODY }),
+      proxyOp(ctx, 'put', '/proxy/{resource}/{id}', 'proxyUpdatePut', 'Update', 'Update a record of a native resource (alias of PATCH)', {
+        requestBody: ANY_BODY,
+      }),
       proxyOp(ctx, 'delete', '/proxy/{resource}/{id}', 'proxyDelete', 'Delete', 'Delete a record of a native resource'),
       proxyOp(ctx, 'post', '/proxy/{resource}/{id}', 'proxyCustom', 'Custom', 'Call a custom method of a native resource', {
         description: 'With POST, the last segment is the custom method name.',
@@ -99,6 +109,9 @@ export function proxyRoutes() {
   app.patch('/:resource/:id', run('update', true));
   app.put('/:resource/:id', run('update', true));
   app.delete('/:resource/:id', run('delete', true));
-  app.post('/:resource/:custom', run((c) => c.req.param('custom')!, false));
+  app.post(
+    '/:resource/:custom',
+    run((c) => c.req.param('custom')!, false),
+  );
   return app;
 }

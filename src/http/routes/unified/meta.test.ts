@@ -117,7 +117,10 @@ describe('GET /unified/{model}/{resource}/meta/{method}', () => {
     assert.equal(base.body.mapping.phases.length, 2);
     const unsupported = await meta('search');
     assert.equal(unsupported.status, 404);
-    assert.equal(unsupported.body.message, 'Method search is not supported for usage-metering/users on integration neon; supported methods: list, get, create, update, delete');
+    assert.equal(
+      unsupported.body.message,
+      'Method search is not supported for usage-metering/users on integration neon; supported methods: list, get, create, update, delete',
+    );
 
     const integrationMeta = await call('/unified/usage-metering/users/neon/meta/list');
     assert.equal(integrationMeta.body.default_query, null, 'the integration variant shows the base mapping');
@@ -162,7 +165,10 @@ describe('GET /unified/{model}/{resource}/meta/{method}', () => {
 
     const noMapping = await meta('list', neon, 'products');
     assert.equal(noMapping.status, 404);
-    assert.equal(noMapping.body.message, 'Method list is not supported for usage-metering/products on integration neon; integration neon maps no method of usage-metering/products');
+    assert.equal(
+      noMapping.body.message,
+      'Method list is not supported for usage-metering/products on integration neon; integration neon maps no method of usage-metering/products',
+    );
 
     const unknownAccount = await meta('list', '00000000-0000-4000-8000-000000000000');
     assert.equal(unknownAccount.status, 404);
@@ -175,7 +181,9 @@ describe('GET /unified/{model}/{resource}/meta/{method}', () => {
   test('an account of another environment is not found', async () => {
     const env = await ensureEnvironment(stack.services.store, 'meta-other');
     const { token } = await issueApiToken(stack.services.store, env.id, 'meta-other');
-    const res = await fetch(`${stack.apiUrl}/unified/usage-metering/users/meta/list?integrated_account_id=${neon}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${stack.apiUrl}/unified/usage-metering/users/meta/list?integrated_account_id=${neon}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 404);
     assert.equal(((await res.json()) as { message: string }).message, `Integrated account ${neon} not found`);
   });
@@ -203,7 +211,10 @@ describe('GET /unified/{model}/{resource}/{integration}/meta/{method}', () => {
 
     const method = await call('/unified/usage-metering/users/neon/meta/merge');
     assert.equal(method.status, 404);
-    assert.equal(method.body.message, 'Method merge is not supported for usage-metering/users on integration neon; supported methods: list, get, create, update, delete');
+    assert.equal(
+      method.body.message,
+      'Method merge is not supported for usage-metering/users on integration neon; supported methods: list, get, create, update, delete',
+    );
   });
 });
 
@@ -215,9 +226,17 @@ describe('GET /unified/meta/{model}/{integration}', () => {
     assert.equal(body.model.name, 'usage-metering');
     assert.deepEqual(body.resources.map((r: { resource: string }) => r.resource).sort(), Object.keys(UNIFIED_MODELS['usage-metering'].resources).sort());
     const users = body.resources.find((r: { resource: string }) => r.resource === 'users');
-    assert.deepEqual(users.methods.map((m: { method: string }) => m.method), ['list', 'get', 'create', 'update', 'delete']);
+    assert.deepEqual(
+      users.methods.map((m: { method: string }) => m.method),
+      ['list', 'get', 'create', 'update', 'delete'],
+    );
     const id = users.fields.find((f: { name: string }) => f.name === 'id');
-    assert.deepEqual(id, { name: 'id', type: 'string', required: true, description: "The user's unique id inside the source application" });
+    assert.deepEqual(id, { name: 'id', type: 'string', required: true, description: "The user's unique id inside the source application", covered: true });
+    // Field coverage comes from the mapping: Neon's users have no spend limit; its usage rows are quantities, not money.
+    assert.equal(users.fields.find((f: { name: string }) => f.name === 'spend_limit').covered, false);
+    const usage = body.resources.find((r: { resource: string }) => r.resource === 'usage');
+    const covered = (name: string) => usage.fields.find((f: { name: string }) => f.name === name).covered;
+    assert.deepEqual([covered('usage'), covered('start_date'), covered('charges')], [true, true, false]);
     const statusField = users.fields.find((f: { name: string }) => f.name === 'status');
     assert.match(statusField.description, /one of active, inactive, deleted, invited/);
     assert.equal(typeof users.methods[0].response_mapping, 'string');
@@ -237,7 +256,9 @@ describe('GET /unified/meta/{model}/{integration}', () => {
     const page = await html.text();
     assert.match(page, /<h2 id="users">users<\/h2>/);
     const { body } = await call('/unified/meta/usage-metering/neon');
-    const mapping: string = body.resources.find((r: { resource: string }) => r.resource === 'users').methods.find((m: { method: string }) => m.method === 'get').response_mapping;
+    const mapping: string = body.resources
+      .find((r: { resource: string }) => r.resource === 'users')
+      .methods.find((m: { method: string }) => m.method === 'get').response_mapping;
     assert.match(mapping, /["<>&]/, 'the mapping has characters HTML must escape');
     const escaped = mapping.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
     assert.ok(page.includes(`<pre><code>${escaped}</code></pre>`), 'the mapping is shown escaped');

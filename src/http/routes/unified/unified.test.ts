@@ -42,16 +42,64 @@ async function getJson(p: string, init?: RequestInit) {
 
 describe('bad input gets a clear 4xx in the envelope', () => {
   const cases: [string, string, number, RegExp, string][] = [
-    ['missing integrated_account_id', '/unified/usage-metering/users/x', 400, /Missing required query parameters: integrated_account_id/, 'TESSERA_MISSING_QUERY_PARAMETERS'],
-    ['non-uuid integrated_account_id', '/unified/usage-metering/users/x?integrated_account_id=nope', 400, /integrated_account_id must be a UUID/, 'TESSERA_INVALID_QUERY'],
+    [
+      'missing integrated_account_id',
+      '/unified/usage-metering/users/x',
+      400,
+      /Missing required query parameters: integrated_account_id/,
+      'TESSERA_MISSING_QUERY_PARAMETERS',
+    ],
+    [
+      'non-uuid integrated_account_id',
+      '/unified/usage-metering/users/x?integrated_account_id=nope',
+      400,
+      /integrated_account_id must be a UUID/,
+      'TESSERA_INVALID_QUERY',
+    ],
     ['unknown format', 'FORMAT', 400, /truto_response_format must be one of unified, raw, normalized, stream, debug/, 'TESSERA_INVALID_QUERY'],
     ['unknown model', '/unified/crm/users?integrated_account_id=ACCOUNT', 404, /Unknown unified model crm/, 'TESSERA_UNKNOWN_MODEL'],
-    ['unknown resource', '/unified/usage-metering/contacts?integrated_account_id=ACCOUNT', 404, /Unknown resource contacts of unified model usage-metering/, 'TESSERA_UNKNOWN_MODEL'],
-    ['unsupported method', '/unified/usage-metering/usage/x?integrated_account_id=ACCOUNT', 404, /Method get is not supported for usage-metering\/usage on integration vocab/, 'TESSERA_METHOD_NOT_SUPPORTED'],
-    ['malformed brackets', '/unified/usage-metering/users?integrated_account_id=ACCOUNT&remote_query[foo=bar', 400, /brackets must be balanced/, 'TESSERA_INVALID_QUERY'],
-    ['bad boolean', '/unified/usage-metering/users?integrated_account_id=ACCOUNT&truto_ignore_remote_data=yes', 400, /truto_ignore_remote_data must be true or false/, 'TESSERA_INVALID_QUERY'],
-    ['bad limit', '/unified/usage-metering/users?integrated_account_id=ACCOUNT&limit=0', 400, /limit must be an integer of at least 1/, 'TESSERA_INVALID_QUERY'],
-    ['unknown account', '/unified/usage-metering/users?integrated_account_id=11111111-1111-4111-8111-111111111111', 404, /Integrated account .* not found/, 'TESSERA_ACCOUNT_NOT_FOUND'],
+    [
+      'unknown resource',
+      '/unified/usage-metering/contacts?integrated_account_id=ACCOUNT',
+      404,
+      /Unknown resource contacts of unified model usage-metering/,
+      'TESSERA_UNKNOWN_MODEL',
+    ],
+    [
+      'unsupported method',
+      '/unified/usage-metering/usage/x?integrated_account_id=ACCOUNT',
+      404,
+      /Method get is not supported for usage-metering\/usage on integration vocab/,
+      'TESSERA_METHOD_NOT_SUPPORTED',
+    ],
+    [
+      'malformed brackets',
+      '/unified/usage-metering/users?integrated_account_id=ACCOUNT&remote_query[foo=bar',
+      400,
+      /brackets must be balanced/,
+      'TESSERA_INVALID_QUERY',
+    ],
+    [
+      'bad boolean',
+      '/unified/usage-metering/users?integrated_account_id=ACCOUNT&truto_ignore_remote_data=yes',
+      400,
+      /truto_ignore_remote_data must be true or false/,
+      'TESSERA_INVALID_QUERY',
+    ],
+    [
+      'bad limit',
+      '/unified/usage-metering/users?integrated_account_id=ACCOUNT&limit=0',
+      400,
+      /limit must be an integer of at least 1/,
+      'TESSERA_INVALID_QUERY',
+    ],
+    [
+      'unknown account',
+      '/unified/usage-metering/users?integrated_account_id=11111111-1111-4111-8111-111111111111',
+      404,
+      /Integrated account .* not found/,
+      'TESSERA_ACCOUNT_NOT_FOUND',
+    ],
   ];
   for (const [name, p, status, message, code] of cases) {
     test(name, async () => {

@@ -13,42 +13,48 @@ import type { HttpEnv } from '../../types.ts';
 export function unifiedRoutes() {
   const app = new Hono<HttpEnv>();
 
-  const run = (method: string | ((c: Context<HttpEnv>) => string), takesId = true) => async (c: Context<HttpEnv>) => {
-    const model = c.req.param('model')!;
-    const resource = c.req.param('resource')!;
-    const id = takesId ? c.req.param('id') : undefined;
-    if (typeof method === 'function') method = method(c);
-    const query = parseUnifiedQuery(rawQueryString(c));
-    const body = method === 'get' || method === 'list' || method === 'delete' ? undefined : await readJsonBody(c);
-    const services = c.get('services');
-    const result = await services.unified.handle({
-      environmentId: c.get('principal').environmentId,
-      model,
-      resource,
-      method,
-      id: id === undefined ? undefined : id,
-      body,
-      query,
-      idempotencyKey: c.req.header('idempotency-key'),
-      signal: c.req.raw.signal,
-    });
-    if (result.kind === 'json') return sendJson(c, result.status, result.body, result.headers);
-    c.header('content-type', 'application/x-ndjson; charset=utf-8');
-    return stream(c, async (out) => {
-      try {
-        await result.pages(async (records) => {
-          if (records.length) await out.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-        });
-      } catch (e) {
-        // The status line is already sent: the error travels as the stream's last line.
-        const err = toTesseraError(e);
-        services.logger.warn({ err: err.message, status: err.status }, 'stream ended with an error');
-        await out.write(JSON.stringify({ truto_stream_error: err.toEnvelope() }) + '\n');
-      }
-    }, async (e) => {
-      services.logger.error({ err: e.message }, 'stream failed');
-    });
-  };
+  const run =
+    (method: string | ((c: Context<HttpEnv>) => string), takesId = true) =>
+    async (c: Context<HttpEnv>) => {
+      const model = c.req.param('model')!;
+      const resource = c.req.param('resource')!;
+      const id = takesId ? c.req.param('id') : undefined;
+      if (typeof method === 'function') method = method(c);
+      const query = parseUnifiedQuery(rawQueryString(c));
+      const body = method === 'get' || method === 'list' || method === 'delete' ? undefined : await readJsonBody(c);
+      const services = c.get('services');
+      const result = await services.unified.handle({
+        environmentId: c.get('principal').environmentId,
+        model,
+        resource,
+        method,
+        id: id === undefined ? undefined : id,
+        body,
+        query,
+        idempotencyKey: c.req.header('idempotency-key'),
+        signal: c.req.raw.signal,
+      });
+      if (result.kind === 'json') return sendJson(c, result.status, result.body, result.headers);
+      c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      return stream(
+        c,
+        async (out) => {
+          try {
+            await result.pages(async (records) => {
+              if (records.length) await out.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+            });
+          } catch (e) {
+            // The status line is already sent: the error travels as the stream's last line.
+            const err = toTesseraError(e);
+            services.logger.warn({ err: err.message, status: err.status }, 'stream ended with an error');
+            await out.write(JSON.stringify({ truto_stream_error: err.toEnvelope() }) + '\n');
+          }
+        },
+        async (e) => {
+          services.logger.error({ err: e.message }, 'stream failed');
+        },
+      );
+    };
 
   app.get('/:model/:resource', run('list'));
   app.get('/:model/:resource/:id', run('get'));
@@ -57,6 +63,9 @@ export function unifiedRoutes() {
   app.put('/:model/:resource/:id', run('update'));
   app.delete('/:model/:resource/:id', run('delete'));
   // A custom method: POST /unified/{model}/{resource}/{custom_method}.
-  app.post('/:model/:resource/:custom', run((c) => c.req.param('custom')!, false));
+  app.post(
+    '/:model/:resource/:custom',
+    run((c) => c.req.param('custom')!, false),
+  );
   return app;
 }

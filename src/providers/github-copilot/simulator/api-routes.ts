@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { SimEnv } from '../../../simulator-kit/simulator-app.ts';
+import { mountBillingRoutes } from './billing-routes.ts';
 import { DOCS, GithubApiError, MESSAGES } from './errors.ts';
 import { linkHeader, parsePaging } from './paging.ts';
 import { githubRoute, type GithubRequest, type GithubRouteDeps } from './route-kit.ts';
@@ -71,4 +72,7 @@ export function mountApiRoutes(app: Hono<SimEnv>, deps: GithubRouteDeps): void {
     if (!seat) throw new GithubApiError(404, MESSAGES.notFound, DOCS.getSeat);
     return { body: seatDetails(seat, req.state, req.origin) };
   });
+
+  // The enhanced billing platform: premium-request usage and budgets (docs/providers/usage-sources.md §7.4).
+  mountBillingRoutes(app, deps);
 }

@@ -61,7 +61,14 @@ for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'pa
 ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) as Json });
 
 const resolveRef = (node: Json): Json =>
-  typeof node.$ref === 'string' ? resolveRef((node.$ref as string).slice(2).split('/').reduce<Json>((at, part) => at[part], spec)) : node;
+  typeof node.$ref === 'string'
+    ? resolveRef(
+        (node.$ref as string)
+          .slice(2)
+          .split('/')
+          .reduce<Json>((at, part) => at[part], spec),
+      )
+    : node;
 
 const operations = new Map<string, { path: string; op: Json }>();
 for (const [path, item] of Object.entries(spec.paths as Json)) operations.set(item.get.operationId, { path, op: item.get });
@@ -191,7 +198,11 @@ describe('contract: GitHub Copilot simulator against @octokit/openapi 23.0.2 (ap
         ...(name === 'organization-full' && !('archived_at' in example) ? ['required archived_at'] : []),
         ...teams.filter((t) => !('type' in t)).map(() => 'required type'),
       ];
-      assert.deepEqual(missing.filter((m) => m.includes('required')).map((m) => m.replace(/^\S*assigning_team /, '')), expectedGaps, `example ${name}`);
+      assert.deepEqual(
+        missing.filter((m) => m.includes('required')).map((m) => m.replace(/^\S*assigning_team /, '')),
+        expectedGaps,
+        `example ${name}`,
+      );
       for (const team of teams) team.type ??= 'organization';
       if (name === 'organization-full') example.archived_at ??= null;
       assertValid(responseValidator(operationId, 200), example, `example ${name} (known gaps filled in)`);
@@ -208,7 +219,9 @@ describe('contract: GitHub Copilot simulator against @octokit/openapi 23.0.2 (ap
 
   it("list-copilot-seats: the spec's defaults (page 1, per_page 50) and the documented Link header", async () => {
     const first = await expect('copilot/list-copilot-seats', `/orgs/${ORG}/copilot/billing/seats`);
-    const perPage = operation('copilot/list-copilot-seats').op.parameters.map(resolveRef).find((p: Json) => p.name === 'per_page');
+    const perPage = operation('copilot/list-copilot-seats')
+      .op.parameters.map(resolveRef)
+      .find((p: Json) => p.name === 'per_page');
     assert.equal(first.body.seats.length, perPage.schema.default);
     assert.equal(first.body.total_seats, SEAT_COUNT);
     assert.ok(operation('copilot/list-copilot-seats').op.responses['200'].headers.Link, 'the spec documents a Link header');
@@ -234,7 +247,10 @@ describe('contract: GitHub Copilot simulator against @octokit/openapi 23.0.2 (ap
       // The spec types company, email and location as plain strings and blog as a URI, but GitHub
       // sends null (and "" for blog) when an org has not set them, as api.github.com/orgs/<org>
       // shows. Only those unset values may fail, and the rest of the body must be valid.
-      const unset = [...['company', 'email', 'location'].filter((k) => org.body[k] === null).map((k) => `/${k} type`), ...(org.body.blog === '' ? ['/blog format'] : [])];
+      const unset = [
+        ...['company', 'email', 'location'].filter((k) => org.body[k] === null).map((k) => `/${k} type`),
+        ...(org.body.blog === '' ? ['/blog format'] : []),
+      ];
       const errors = errorsOf(responseValidator('orgs/get', 200), org.body);
       assert.deepEqual(errors.map((e) => `${e.instancePath} ${e.keyword}`).sort(), unset.sort(), `orgs/get /orgs/${login}`);
       const unsetKeys = unset.map((u) => u.slice(1).split(' ')[0]);
@@ -281,8 +297,14 @@ describe('contract: GitHub Copilot simulator against @octokit/openapi 23.0.2 (ap
       try {
         const seats = await allSeats(`/orgs/${seed.orgs[0].login}/copilot/billing/seats?per_page=100`, seed.tokens[0].token);
         assert.equal(seats.length, 120);
-        assert.ok(seats.some((s) => s.assigning_team !== null), 'some seats come through a team');
-        assert.ok(seats.some((s) => s.pending_cancellation_date !== null), 'some seats are pending cancellation');
+        assert.ok(
+          seats.some((s) => s.assigning_team !== null),
+          'some seats come through a team',
+        );
+        assert.ok(
+          seats.some((s) => s.pending_cancellation_date !== null),
+          'some seats are pending cancellation',
+        );
       } finally {
         sim = previous;
       }

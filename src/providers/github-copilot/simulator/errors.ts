@@ -34,6 +34,8 @@ export const DOCS = {
   authenticatedUser: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
   rateLimits: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
   apiVersions: 'https://docs.github.com/rest/about-the-rest-api/api-versions',
+  premiumRequestUsage: 'https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization',
+  budgets: 'https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization',
 } as const;
 
 /**
@@ -45,9 +47,12 @@ export const MESSAGES = {
   badCredentials: 'Bad credentials',
   notFound: 'Not Found',
   notOwner: 'Must be an organization owner to manage Copilot for this organization.',
+  notBillingManager: 'You must be an organization owner or billing manager to view billing information.',
+  badReportParameter: (name: string, value: string, rule: string) => `Invalid value for ${name}: "${value}". ${rule}`,
+  notADay: (date: string) => `Invalid date: ${date} is not a day of the calendar.`,
+  tooOld: 'Only data from the past 24 months is accessible via this endpoint.',
   missingScopes: 'Resource not accessible by personal access token',
-  rateLimited: (userId: number) =>
-    `API rate limit exceeded for user ID ${userId}. If you reach out to GitHub Support for help, please include the request ID.`,
+  rateLimited: (userId: number) => `API rate limit exceeded for user ID ${userId}. If you reach out to GitHub Support for help, please include the request ID.`,
   unsupportedVersion: (version: string) => `API version ${version} is not supported.`,
   validationFailed: 'Validation Failed',
   serverError: 'Server Error',

@@ -1,5 +1,8 @@
 import { createPrng, type Prng } from '../../../simulator-kit/prng.ts';
 import { rfc3339Seconds } from '../../../simulator-kit/time.ts';
+import { DEFAULT_BILLING_TODAY } from './billing-schema.ts';
+import { DEFAULT_PREMIUM_REQUEST_PRICE_CENTS, INCLUDED_PREMIUM_REQUESTS } from './billing.ts';
+import { orgBilling } from './generate-billing.ts';
 import type { GithubCopilotSeed, GithubMembership, GithubSeat, GithubUser } from './seed-schema.ts';
 
 /**
@@ -15,8 +18,50 @@ export const SEED_CYCLE_START = '2026-06-01';
 /** First day of the next cycle: where a cancelled seat's access ends. */
 export const SEED_NEXT_CYCLE_START = '2026-07-01';
 
-const FIRST = ['ada', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'dennis', 'frances', 'alan', 'radia', 'guido', 'hedy', 'tim', 'katherine', 'john', 'sophie', 'yukihiro', 'anita', 'bjarne', 'joan'];
-const LAST = ['lovelace', 'hopper', 'torvalds', 'hamilton', 'thompson', 'liskov', 'ritchie', 'allen', 'turing', 'perlman', 'rossum', 'lamarr', 'berners', 'johnson', 'backus', 'wilson', 'matsumoto', 'borg', 'stroustrup', 'clarke'];
+const FIRST = [
+  'ada',
+  'grace',
+  'linus',
+  'margaret',
+  'ken',
+  'barbara',
+  'dennis',
+  'frances',
+  'alan',
+  'radia',
+  'guido',
+  'hedy',
+  'tim',
+  'katherine',
+  'john',
+  'sophie',
+  'yukihiro',
+  'anita',
+  'bjarne',
+  'joan',
+];
+const LAST = [
+  'lovelace',
+  'hopper',
+  'torvalds',
+  'hamilton',
+  'thompson',
+  'liskov',
+  'ritchie',
+  'allen',
+  'turing',
+  'perlman',
+  'rossum',
+  'lamarr',
+  'berners',
+  'johnson',
+  'backus',
+  'wilson',
+  'matsumoto',
+  'borg',
+  'stroustrup',
+  'clarke',
+];
 /** `last_activity_editor` values in GitHub's `<editor>/<version>/<plugin>/<version>` form. */
 const EDITORS = [
   'vscode/1.101.2/copilot-chat/0.28.1',
@@ -91,7 +136,8 @@ export function generateSeatHolders(rng: Prng, opts: SeatHolderOptions): SeatHol
       pending_cancellation_date: rng.chance(0.04) ? SEED_NEXT_CYCLE_START : null,
       last_activity_at: activityMs === undefined ? null : rfc3339Seconds(activityMs),
       last_activity_editor: activityMs === undefined ? null : rng.pick(EDITORS),
-      last_authenticated_at: activityMs === undefined ? (rng.chance(0.5) ? rfc3339Seconds(createdMs + DAY_MS) : null) : rfc3339Seconds(activityMs - rng.int(0, 3_600) * 1000),
+      last_authenticated_at:
+        activityMs === undefined ? (rng.chance(0.5) ? rfc3339Seconds(createdMs + DAY_MS) : null) : rfc3339Seconds(activityMs - rng.int(0, 3_600) * 1000),
       plan_type: 'business',
     };
     if (rng.chance(0.5)) seat.updated_at = rfc3339Seconds(Math.min(createdMs + rng.int(0, 90) * DAY_MS, SEED_CLOCK_MS));
@@ -112,7 +158,9 @@ export interface GenerateGithubCopilotSeedOptions {
 
 /**
  * One org with `seats` seats; its owner holds the first seat and a classic token with the
- * scopes the Copilot endpoints accept (the token is printed by `main.ts`).
+ * scopes the Copilot endpoints accept (the token is printed by `main.ts`). Premium-request usage
+ * (a quarter of the holders, at most 100 users) and budgets come from a second PRNG, so the
+ * seats are the same as without them.
  */
 export function generateGithubCopilotSeed(opts: GenerateGithubCopilotSeedOptions): GithubCopilotSeed {
   if (!Number.isInteger(opts.seats) || opts.seats < 1) throw new Error('generateGithubCopilotSeed: seats must be an integer >= 1');
@@ -146,7 +194,33 @@ export function generateGithubCopilotSeed(opts: GenerateGithubCopilotSeedOptions
       },
     ],
     memberships: [{ org, user: owner.login, role: 'admin' }, ...holders.memberships],
-    teams: [{ id: 8_000_001, org, slug: 'copilot-users', name: 'Copilot users', description: null, privacy: 'closed', members: holders.teamMembers['copilot-users'] ?? [] }],
+    billing_today: DEFAULT_BILLING_TODAY,
+    ...(() => {
+      const billing = orgBilling(createPrng((opts.seed ?? 1) + 0x5eed), {
+        org,
+        owner: owner.login,
+        holders: [owner.login, ...holders.seats.map((s) => s.user)],
+        idle: new Set(holders.seats.filter((s) => s.last_activity_at === null).map((s) => s.user)),
+        fixedHead: 1,
+        noBudgetBefore: 1,
+        usageShare: 0.25,
+        maxUsers: 100,
+        includedPerMonth: INCLUDED_PREMIUM_REQUESTS.business,
+        priceCents: DEFAULT_PREMIUM_REQUEST_PRICE_CENTS,
+      });
+      return { premium_request_usage: billing.usage, budgets: billing.budgets };
+    })(),
+    teams: [
+      {
+        id: 8_000_001,
+        org,
+        slug: 'copilot-users',
+        name: 'Copilot users',
+        description: null,
+        privacy: 'closed',
+        members: holders.teamMembers['copilot-users'] ?? [],
+      },
+    ],
     seats: [
       {
         org,
@@ -161,6 +235,13 @@ export function generateGithubCopilotSeed(opts: GenerateGithubCopilotSeedOptions
       },
       ...holders.seats,
     ],
-    tokens: [{ token: `ghp_${rng.token(36, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`, user: owner.login, scopes: ['read:org', 'manage_billing:copilot'], revoked: false }],
+    tokens: [
+      {
+        token: `ghp_${rng.token(36, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`,
+        user: owner.login,
+        scopes: ['read:org', 'manage_billing:copilot'],
+        revoked: false,
+      },
+    ],
   };
 }

@@ -1,6 +1,7 @@
 /**
  * GitHub Copilot REST simulator: a faithful local stand-in for the GitHub endpoints Tessera's
- * `github-copilot` integration calls (Copilot seats, one seat, Copilot billing, the org), used by
+ * `github-copilot` integration calls (Copilot seats, one seat, Copilot billing, the org, and the
+ * billing platform's premium-request usage and budgets), used by
  * the sandbox mode and by tests. See README.md in this folder.
  */
 export { simulator, startGithubCopilotSimulator } from './server.ts';
@@ -19,6 +20,20 @@ export {
 export { generateGithubCopilotSeed, SEED_CLOCK_MS, SEED_CYCLE_START, SEED_NEXT_CYCLE_START } from './generate-seed.ts';
 export type { GenerateGithubCopilotSeedOptions } from './generate-seed.ts';
 export { GithubCopilotState } from './state.ts';
+export { DEFAULT_BILLING_TODAY, BUDGET_SCOPES } from './billing-schema.ts';
+export {
+  allocatePremiumRequests,
+  budgetObject,
+  includedOf,
+  netCentsOf,
+  premiumRequestReport,
+  priceCentsOf,
+  reportLines,
+  DEFAULT_PREMIUM_REQUEST_PRICE_CENTS,
+  INCLUDED_PREMIUM_REQUESTS,
+} from './billing.ts';
+export type { PremiumLine, ReportQuery } from './billing.ts';
+export { generatePremiumUsage, orgBilling, PREMIUM_MODELS, USAGE_DAYS, USAGE_LAST_DAY } from './generate-billing.ts';
 export { parseGithubCopilotSeed, PLAN_TYPES } from './seed-schema.ts';
 export type {
   GithubCopilotSeed,
@@ -29,6 +44,8 @@ export type {
   GithubTeam,
   GithubSeat,
   GithubToken,
+  GithubBudget,
+  PremiumRequestUsage,
 } from './seed-schema.ts';
 export { GITHUB_RATE_LIMITS, GITHUB_UNAUTHENTICATED_LIMIT } from './rate-limits.ts';
 export type { GithubRateLimitConfig } from './rate-limits.ts';

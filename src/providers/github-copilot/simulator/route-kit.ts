@@ -53,7 +53,9 @@ export interface GithubRequest {
 }
 
 /** A handler returns the 200 body (optionally with headers), or throws GithubApiError. */
-export type GithubHandler = (req: GithubRequest) => { body: unknown; headers?: Record<string, string> } | Promise<{ body: unknown; headers?: Record<string, string> }>;
+export type GithubHandler = (
+  req: GithubRequest,
+) => { body: unknown; headers?: Record<string, string> } | Promise<{ body: unknown; headers?: Record<string, string> }>;
 
 export interface RouteSpec {
   /** `documentation_url` of this operation's errors. */

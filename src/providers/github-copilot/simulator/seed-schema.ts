@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { DEFAULT_BILLING_TODAY, billingDate, budgetSchema, checkBillingSeed, premiumRequestUsageSchema } from './billing-schema.ts';
 
 /**
  * The GitHub Copilot simulator's seed format. Entities are stored in a compact form (users,
@@ -56,6 +57,13 @@ export const githubOrgSchema = z.object({
   seat_management_setting: z.enum(SEAT_MANAGEMENT_SETTINGS).default('assign_selected'),
   /** First day of the current billing cycle, for the seat breakdown's `*_this_cycle` counts. */
   billing_cycle_start: date,
+  /**
+   * Price of one premium request in whole cents (GitHub: $0.04). Optional, not defaulted here, so
+   * org literals written before billing existed still type-check; the state applies the default.
+   */
+  premium_request_price_cents: z.number().int().positive().optional(),
+  /** Premium requests included per user per month; default by plan (business 300, enterprise 1,000). */
+  premium_requests_included: z.number().int().nonnegative().optional(),
 });
 
 export const githubMembershipSchema = z.object({
@@ -113,6 +121,10 @@ export const githubCopilotSeedSchema = z
     teams: z.array(githubTeamSchema).default([]),
     seats: z.array(githubSeatSchema).default([]),
     tokens: z.array(githubTokenSchema).default([]),
+    /** "Today" for the billing endpoints (their default year and month, the 24-month horizon). */
+    billing_today: billingDate.default(DEFAULT_BILLING_TODAY),
+    premium_request_usage: z.array(premiumRequestUsageSchema).default([]),
+    budgets: z.array(budgetSchema).default([]),
   })
   .superRefine((seed, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -172,6 +184,7 @@ export const githubCopilotSeedSchema = z
       if (tokens.has(t.token)) issue(['tokens', i, 'token'], 'duplicate token');
       tokens.add(t.token);
     });
+    checkBillingSeed(seed, issue);
   });
 
 /** A validated seed, every default filled in. */
@@ -184,6 +197,7 @@ export type GithubMembership = z.output<typeof githubMembershipSchema>;
 export type GithubTeam = z.output<typeof githubTeamSchema>;
 export type GithubSeat = z.output<typeof githubSeatSchema>;
 export type GithubToken = z.output<typeof githubTokenSchema>;
+export type { GithubBudget, PremiumRequestUsage } from './billing-schema.ts';
 
 /** Validates a seed; throws InvalidSeedError listing every problem as `path: message`. */
 export function parseGithubCopilotSeed(input: unknown): GithubCopilotSeed {

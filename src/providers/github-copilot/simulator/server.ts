@@ -37,11 +37,19 @@ export type GithubCopilotSimulator = RunningSimulator<GithubCopilotState, Github
 
 /** Every live token with its user, org roles and scopes, so the banner works for any seed. */
 function banner(seed: GithubCopilotSeed): string[] {
-  const orgs = seed.orgs.map((o) => `  org ${o.login} (id ${o.id}): ${seed.seats.filter((s) => s.org.toLowerCase() === o.login.toLowerCase()).length} seats`);
+  const orgs = seed.orgs.map((o) => {
+    const mine = <T extends { org: string }>(list: T[]) => list.filter((x) => x.org.toLowerCase() === o.login.toLowerCase());
+    const usage = mine(seed.premium_request_usage);
+    const days = usage.map((u) => u.day).sort();
+    const billing = usage.length ? `, premium requests ${days[0]}..${days[days.length - 1]} (${usage.length} lines), ${mine(seed.budgets).length} budgets` : '';
+    return `  org ${o.login} (id ${o.id}): ${mine(seed.seats).length} seats${billing}`;
+  });
   const tokens = seed.tokens
     .filter((t) => !t.revoked)
     .map((t) => {
-      const roles = seed.memberships.filter((m) => m.user.toLowerCase() === t.user.toLowerCase()).map((m) => `${m.role === 'admin' ? 'owner' : 'member'} of ${m.org}`);
+      const roles = seed.memberships
+        .filter((m) => m.user.toLowerCase() === t.user.toLowerCase())
+        .map((m) => `${m.role === 'admin' ? 'owner' : 'member'} of ${m.org}`);
       const scopes = t.scopes === null ? 'fine-grained' : `scopes: ${t.scopes.join(', ') || '(none)'}`;
       return `  ${t.token}  (${t.user}; ${roles.join(', ') || 'no org'}; ${scopes})`;
     });
@@ -78,7 +86,12 @@ export const simulator = defineSimulator<GithubCopilotSeed, GithubCopilotState, 
       snapshot: () => state.snapshot(),
     };
   },
-  sandbox: { context: { token: DEFAULT_GITHUB_COPILOT_TOKEN, org: DEFAULT_GITHUB_COPILOT_ORG }, exampleUserId: String(DEFAULT_GITHUB_COPILOT_FIXTURES.owner.id) },
+  sandbox: {
+    context: { token: DEFAULT_GITHUB_COPILOT_TOKEN, org: DEFAULT_GITHUB_COPILOT_ORG },
+    exampleUserId: String(DEFAULT_GITHUB_COPILOT_FIXTURES.owner.id),
+    // The last seeded week of premium-request usage (the seed's usage ends on 2026-11-27).
+    exampleUsageQuery: { start_date: '2026-11-21', end_date: '2026-11-28' },
+  },
   cli: {
     defaultPort: 4020,
     options: {
@@ -96,11 +109,19 @@ export const simulator = defineSimulator<GithubCopilotSeed, GithubCopilotState, 
     ],
     toOptions(values) {
       const linkPath = (values['link-path'] as string | undefined) ?? 'organization-id';
-      if (linkPath !== 'organization-id' && linkPath !== 'as-requested') throw new Error(`--link-path must be organization-id or as-requested, got "${linkPath}"`);
+      if (linkPath !== 'organization-id' && linkPath !== 'as-requested')
+        throw new Error(`--link-path must be organization-id or as-requested, got "${linkPath}"`);
       const seats = parseNonNegativeInt('seats', values.seats as string | undefined);
       return {
-        seed: seats === undefined ? undefined : generateGithubCopilotSeed({ seats, seed: parseNonNegativeInt('random-seed', values['random-seed'] as string | undefined) ?? 1 }),
-        options: { linkPathStyle: linkPath, perPageAboveMax: values['reject-per-page'] ? 'reject' : 'clamp', rateLimitStatus: values['rate-limit-429'] ? 429 : 403 },
+        seed:
+          seats === undefined
+            ? undefined
+            : generateGithubCopilotSeed({ seats, seed: parseNonNegativeInt('random-seed', values['random-seed'] as string | undefined) ?? 1 }),
+        options: {
+          linkPathStyle: linkPath,
+          perPageAboveMax: values['reject-per-page'] ? 'reject' : 'clamp',
+          rateLimitStatus: values['rate-limit-429'] ? 429 : 403,
+        },
       };
     },
     banner,

@@ -106,7 +106,10 @@ describe('github-copilot simulator: primary rate limit', () => {
       assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
       assert.equal(refused.headers.get('x-ratelimit-used'), '3');
       const reset = Number(refused.headers.get('x-ratelimit-reset'));
-      assert.ok(reset >= before + 60 && reset <= afterFirst + 60, `reset ${reset} is a minute after the first request (between ${before + 60} and ${afterFirst + 60})`);
+      assert.ok(
+        reset >= before + 60 && reset <= afterFirst + 60,
+        `reset ${reset} is a minute after the first request (between ${before + 60} and ${afterFirst + 60})`,
+      );
       // The fine-grained token acts as the same user: same bucket.
       assert.equal((await get(url, TOKENS.fineGrained)).status, 403);
       // Another user has their own bucket.

@@ -25,7 +25,10 @@ describe('github-copilot simulator: seats list and Link paging', () => {
 
   it(`pages ${SEAT_COUNT} seats at per_page=100 as 100/100/50, following rel="next" through /organizations/{id}`, async () => {
     const { pages, seats } = await scanSeats(`${seatsUrl}?per_page=100`);
-    assert.deepEqual(pages.map((p) => p.body.seats.length), [100, 100, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.body.seats.length),
+      [100, 100, 50],
+    );
     assert.ok(pages.every((p) => p.body.total_seats === SEAT_COUNT));
     assert.equal(new Set(seats.map((s) => s.assignee.id)).size, SEAT_COUNT, 'every seat exactly once');
     const [p1, p2, p3] = pages.map(links);
@@ -34,14 +37,23 @@ describe('github-copilot simulator: seats list and Link paging', () => {
     assert.deepEqual(p2, { prev: at(1), next: at(3), last: at(3), first: at(1) });
     assert.deepEqual(p3, { prev: at(2), first: at(1) });
     // GitHub's order of relations: prev, next, last, first.
-    assert.deepEqual([...pages[1].headers.get('link')!.matchAll(/rel="(\w+)"/g)].map((m) => m[1]), ['prev', 'next', 'last', 'first']);
+    assert.deepEqual(
+      [...pages[1].headers.get('link')!.matchAll(/rel="(\w+)"/g)].map((m) => m[1]),
+      ['prev', 'next', 'last', 'first'],
+    );
   });
 
   it('defaults to 50 per page; the seat order is stable across pages', async () => {
     const { pages, seats } = await scanSeats(seatsUrl);
-    assert.deepEqual(pages.map((p) => p.body.seats.length), [50, 50, 50, 50, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.body.seats.length),
+      [50, 50, 50, 50, 50],
+    );
     const big = await scanSeats(`${seatsUrl}?per_page=100`);
-    assert.deepEqual(seats.map((s) => s.assignee.login), big.seats.map((s) => s.assignee.login));
+    assert.deepEqual(
+      seats.map((s) => s.assignee.login),
+      big.seats.map((s) => s.assignee.login),
+    );
     assert.equal(seats[0].assignee.login, F.owner.login, 'seed order');
   });
 
@@ -83,7 +95,7 @@ describe('github-copilot simulator: seats list and Link paging', () => {
     assertGithubError(await get(`${sim.origin}/organizations/abc/copilot/billing/seats`), 404, 'Not Found');
   });
 
-  it('seat objects have GitHub\'s shape for every fixture', async () => {
+  it("seat objects have GitHub's shape for every fixture", async () => {
     const { seats } = await scanSeats(`${seatsUrl}?per_page=100`);
     const byLogin = new Map(seats.map((s) => [s.assignee.login, s]));
     for (const seat of seats) {
@@ -184,7 +196,7 @@ describe('github-copilot simulator: one seat, billing, organization', () => {
     assertGithubError(await get(`${sim.baseUrl}/orgs/no-such-org`), 404, 'Not Found');
   });
 
-  it('GET /user is the token\'s user', async () => {
+  it("GET /user is the token's user", async () => {
     const res = await get(`${sim.baseUrl}/user`, TOKENS.member);
     assert.equal(res.body.login, F.memberWithoutSeat.login);
   });

@@ -34,7 +34,10 @@ describe('github-copilot simulator: seeds', () => {
     const bad = (mutate: (s: GithubCopilotSeed) => void, message: RegExp) => {
       const seed = defaultGithubCopilotSeed();
       mutate(seed);
-      assert.throws(() => parseGithubCopilotSeed(seed), (e: unknown) => e instanceof InvalidSeedError && message.test(e.message));
+      assert.throws(
+        () => parseGithubCopilotSeed(seed),
+        (e: unknown) => e instanceof InvalidSeedError && message.test(e.message),
+      );
     };
     bad((s) => (s.seats[0].assigning_team = 'ghosts'), /seats\[0\]\.assigning_team: unknown team "ghosts"/);
     bad((s) => (s.seats[0].assigning_team = 'platform'), /seats\[0\]\.assigning_team: "octo-admin" is not in team "platform"/);
@@ -60,7 +63,9 @@ describe('github-copilot simulator: seeds', () => {
 describe('github-copilot simulator: npm run simulator -- github-copilot', () => {
   it('runs as a command, prints its URL and tokens, serves the API and stops on SIGTERM', async () => {
     const main = fileURLToPath(new URL('../../../simulator-kit/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', main, 'github-copilot', '--port', '0', '--quiet', '--seats', '12'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'github-copilot', '--port', '0', '--quiet', '--seats', '12'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     const baseUrl = await new Promise<string>((resolve, reject) => {

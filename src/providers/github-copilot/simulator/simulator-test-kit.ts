@@ -63,4 +63,13 @@ export async function scanSeats(first: string, token = OWNER) {
   return { pages, seats: pages.flatMap((p) => p.body.seats as any[]) };
 }
 
-export const SEAT_KEYS = ['created_at', 'pending_cancellation_date', 'last_activity_at', 'last_activity_editor', 'last_authenticated_at', 'plan_type', 'assignee', 'assigning_team'];
+export const SEAT_KEYS = [
+  'created_at',
+  'pending_cancellation_date',
+  'last_activity_at',
+  'last_activity_editor',
+  'last_authenticated_at',
+  'plan_type',
+  'assignee',
+  'assigning_team',
+];

@@ -1,5 +1,7 @@
+import { allocatePremiumRequests, includedOf, type PremiumLine } from './billing.ts';
 import {
   parseGithubCopilotSeed,
+  type GithubBudget,
   type GithubCopilotSeed,
   type GithubCopilotSeedInput,
   type GithubMembership,
@@ -8,6 +10,7 @@ import {
   type GithubTeam,
   type GithubToken,
   type GithubUser,
+  type PremiumRequestUsage,
 } from './seed-schema.ts';
 
 /**
@@ -27,6 +30,12 @@ export class GithubCopilotState {
   private teams = new Map<string, GithubTeam>();
   /** org → user → seat, in seed (then assignment) order: the order the seats list returns. */
   private seatsByOrg = new Map<string, Map<string, GithubSeat>>();
+  /** The billing platform's "today" (docs/providers/usage-sources.md §7.4): default year and month, 24-month horizon. */
+  billingToday = '';
+  private premiumUsage: PremiumRequestUsage[] = [];
+  private budgetList: GithubBudget[] = [];
+  /** Usage lines with the included allowance applied; computed once per load. */
+  private lines: PremiumLine[] = [];
 
   constructor(seed: GithubCopilotSeed | GithubCopilotSeedInput) {
     this.load(seed);
@@ -42,6 +51,10 @@ export class GithubCopilotState {
     this.teams = new Map(s.teams.map((t) => [`${k(t.org)}/${t.slug}`, t]));
     this.seatsByOrg = new Map(s.orgs.map((o) => [k(o.login), new Map()]));
     for (const seat of s.seats) this.seatsByOrg.get(k(seat.org))!.set(k(seat.user), seat);
+    this.billingToday = s.billing_today;
+    this.premiumUsage = s.premium_request_usage;
+    this.budgetList = s.budgets;
+    this.lines = allocatePremiumRequests(s.premium_request_usage, (org) => includedOf(this.org(org)!));
   }
 
   /** The current state in seed format (a deep copy). */
@@ -53,7 +66,20 @@ export class GithubCopilotState {
       teams: [...this.teams.values()],
       seats: [...this.seatsByOrg.values()].flatMap((m) => [...m.values()]),
       tokens: [...this.tokens.values()],
+      billing_today: this.billingToday,
+      premium_request_usage: this.premiumUsage,
+      budgets: this.budgetList,
     });
+  }
+
+  /** Premium-request usage lines of every org, the included allowance applied (see billing.ts). */
+  premiumLines(): PremiumLine[] {
+    return this.lines;
+  }
+
+  /** The budgets of an org, in seed order. */
+  budgets(org: string): GithubBudget[] {
+    return this.budgetList.filter((b) => k(b.org) === k(org));
   }
 
   user(login: string): GithubUser | undefined {

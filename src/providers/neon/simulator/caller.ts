@@ -21,10 +21,7 @@ export function resolveCaller(state: NeonState, authorization: string | undefine
     case 'project': {
       if (!key.org_id || !state.orgs.has(key.org_id)) return undefined;
       // A seed may leave the creator out; any admin of the owning org is a plausible creator.
-      const creatorUserId =
-        key.user_id ??
-        state.members(key.org_id).find((m) => m.member.role === 'admin')?.member.user_id ??
-        key.org_id;
+      const creatorUserId = key.user_id ?? state.members(key.org_id).find((m) => m.member.role === 'admin')?.member.user_id ?? key.org_id;
       return { kind: 'project', key, orgId: key.org_id, projectId: key.project_id ?? '', creatorUserId };
     }
   }

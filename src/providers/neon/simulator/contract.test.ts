@@ -5,13 +5,7 @@
  * this test is what tells us the simulator has drifted from Neon.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
 import {
   DEFAULT_NEON_BIG_ORG_ID,
   DEFAULT_NEON_EXTRA_KEYS,
@@ -23,9 +17,18 @@ import {
   type NeonSeedInput,
   type NeonSimulator,
 } from './index.ts';
+import {
+  assertValid,
+  errorsOf,
+  generalError,
+  operation,
+  operationParam,
+  requestBodyValidator,
+  responseValidator,
+  specAcceptsQueryValue as specAcceptsQueryValueOf,
+  type Json,
+} from './neon-openapi.ts';
 import { simRequest, type SimRequestOptions, type SimResponse } from './sim-client.ts';
-
-type Json = Record<string, any>;
 
 const ORG = DEFAULT_NEON_ORG_ID;
 const PERSONAL = DEFAULT_NEON_KEYS.personal;
@@ -33,107 +36,11 @@ const ORG_KEY = DEFAULT_NEON_KEYS.org;
 const PROJECT = DEFAULT_NEON_KEYS.project;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// ---- Neon's spec, loaded from the pinned package ----
-
-const require = createRequire(import.meta.url);
-const SPEC_FILE = join(dirname(require.resolve('@neondatabase/api-client/package.json')), 'public-v2-for-users.gen.yaml');
-const spec = parseYaml(readFileSync(SPEC_FILE, 'utf8')) as Json;
-const SPEC_ID = 'neon-spec';
-
-/**
- * OpenAPI 3.0 → JSON Schema for Ajv: `nullable: true` becomes a `null` type (or an anyOf around
- * a $ref/allOf), and local `#/components/...` refs are made absolute against the spec document.
- */
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'nullable' || key === 'example' || key === 'examples') continue;
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${SPEC_ID}${value}` : toJsonSchema(value);
-  }
-  if ((node as Json).nullable !== true) return out;
-  if (typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-    return out;
-  }
-  return { anyOf: [out, { type: 'null' }] };
-}
-
-function createAjv(extra: { coerceTypes?: boolean } = {}): Ajv {
-  // Strict off: the spec carries OpenAPI-only keywords (discriminator, x-*, deprecated).
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, ...extra });
-  addFormatsModule.default(ajv);
-  // OpenAPI's numeric formats say nothing JSON Schema can check beyond `type`.
-  for (const format of ['int32', 'int64', 'uint32', 'uint64', 'float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(format, true);
-  return ajv;
-}
-
-const ajv = createAjv();
-ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) as Json });
-
-const operations = new Map<string, { method: string; path: string; op: Json; pathParams: Json[] }>();
-for (const [path, item] of Object.entries(spec.paths as Json)) {
-  for (const [method, op] of Object.entries(item as Json)) {
-    if (typeof op === 'object' && op !== null && 'operationId' in op) {
-      operations.set((op as Json).operationId, { method: method.toUpperCase(), path, op: op as Json, pathParams: (item as Json).parameters ?? [] });
-    }
-  }
-}
-
-function operation(operationId: string) {
-  const found = operations.get(operationId);
-  assert.ok(found, `operationId ${operationId} is not in the spec`);
-  return found;
-}
-
-const resolveRef = (node: Json): Json =>
-  typeof node.$ref === 'string'
-    ? resolveRef((node.$ref as string).slice(2).split('/').reduce<Json>((at, part) => at[part], spec))
-    : node;
-
-const validators = new Map<string, ValidateFunction>();
-function responseValidator(operationId: string, status: '200' = '200'): ValidateFunction {
-  const cacheKey = `${operationId}:${status}`;
-  if (!validators.has(cacheKey)) {
-    const response = resolveRef(operation(operationId).op.responses[status]);
-    const schema = response.content['application/json'].schema;
-    validators.set(cacheKey, ajv.compile(toJsonSchema(schema) as Json));
-  }
-  return validators.get(cacheKey)!;
-}
-
-function requestBodyValidator(operationId: string): ValidateFunction {
-  const schema = operation(operationId).op.requestBody.content['application/json'].schema;
-  return ajv.compile(toJsonSchema(schema) as Json);
-}
-
-const generalError = ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/GeneralError` });
-
-function errorsOf(validate: ValidateFunction, body: unknown): ErrorObject[] {
-  return validate(body) ? [] : [...(validate.errors ?? [])];
-}
-
-function assertValid(validate: ValidateFunction, body: unknown, what: string): void {
-  const errors = errorsOf(validate, body);
-  assert.deepEqual(errors, [], `${what} does not match Neon's spec: ${JSON.stringify(errors, null, 2)}`);
-}
+// ---- Neon's spec, loaded from the pinned package (neon-openapi.ts) ----
 
 /** One parameter's schema for getOrganizationMembers, $refs resolved. */
-function membersParam(name: string): Json {
-  const { op, pathParams } = operation('getOrganizationMembers');
-  const param = [...pathParams, ...(op.parameters ?? [])].map(resolveRef).find((p) => p.name === name);
-  assert.ok(param, `spec has no ${name} parameter`);
-  return param;
-}
-
-/** Whether the spec accepts a raw query-string value, with Ajv coercing it as a server would. */
-function specAcceptsQueryValue(name: string): (raw: string) => boolean {
-  const coercing = createAjv({ coerceTypes: true });
-  const validate = coercing.compile({ type: 'object', properties: { v: membersParam(name).schema }, required: ['v'] });
-  return (raw) => validate({ v: raw });
-}
+const membersParam = (name: string): Json => operationParam('getOrganizationMembers', name);
+const specAcceptsQueryValue = (name: string) => specAcceptsQueryValueOf('getOrganizationMembers', name);
 
 // ---- The simulator, with every response checked for the request-id header ----
 
@@ -231,7 +138,7 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
     }
   });
 
-  it('getOrganizationInvitations: valid except where Neon\'s own example puts an email in invited_by', async () => {
+  it("getOrganizationInvitations: valid except where Neon's own example puts an email in invited_by", async () => {
     const res = await call(`/organizations/${ORG}/invitations`, { key: PERSONAL });
     assert.equal(res.status, 200);
     const errors = errorsOf(responseValidator('getOrganizationInvitations'), res.body);
@@ -248,9 +155,13 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
   });
 
   it('getOrganizationSpendingLimit, with a cap and with null (nullable)', async () => {
-    assert.equal((await expectOk('getOrganizationSpendingLimit', `/organizations/${ORG}/billing/spending_limit`, { key: PERSONAL })).spending_limit_cents, 100_000);
     assert.equal(
-      (await expectOk('getOrganizationSpendingLimit', `/organizations/${DEFAULT_NEON_BIG_ORG_ID}/billing/spending_limit`, { key: PERSONAL })).spending_limit_cents,
+      (await expectOk('getOrganizationSpendingLimit', `/organizations/${ORG}/billing/spending_limit`, { key: PERSONAL })).spending_limit_cents,
+      100_000,
+    );
+    assert.equal(
+      (await expectOk('getOrganizationSpendingLimit', `/organizations/${DEFAULT_NEON_BIG_ORG_ID}/billing/spending_limit`, { key: PERSONAL }))
+        .spending_limit_cents,
       null,
     );
   });
@@ -261,7 +172,12 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
       assertValid(requestBodyValidator('updateOrganizationMember'), patch, 'our PATCH body');
       await expectOk('updateOrganizationMember', `/organizations/${ORG}/members/${IDS.memberMemberId}`, { key: ORG_KEY, method: 'PATCH', body: patch });
 
-      const invite = { invitations: [{ email: 'contract@example.org', role: 'member' }, { email: 'casey.newcomer@email.com', role: 'viewer' }] };
+      const invite = {
+        invitations: [
+          { email: 'contract@example.org', role: 'member' },
+          { email: 'casey.newcomer@email.com', role: 'viewer' },
+        ],
+      };
       assertValid(requestBodyValidator('createOrganizationInvitations'), invite, 'our POST body');
       const created = await expectOk('createOrganizationInvitations', `/organizations/${ORG}/invitations`, { key: PERSONAL, method: 'POST', body: invite });
       assert.equal(created.invitations.length, 2);
@@ -285,7 +201,12 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
       assert.equal(res.status, 400, JSON.stringify(body));
     }
     const inviteSpec = requestBodyValidator('createOrganizationInvitations');
-    for (const body of [{}, { invitations: [{ email: 'x@example.org' }] }, { invitations: [{ email: 'not-an-email', role: 'member' }] }, { invitations: [{ email: 'x@example.org', role: 'boss' }] }]) {
+    for (const body of [
+      {},
+      { invitations: [{ email: 'x@example.org' }] },
+      { invitations: [{ email: 'not-an-email', role: 'member' }] },
+      { invitations: [{ email: 'x@example.org', role: 'boss' }] },
+    ]) {
       assert.equal(inviteSpec(body), false, `spec should reject ${JSON.stringify(body)}`);
       const res = await call(`/organizations/${ORG}/invitations`, { key: PERSONAL, method: 'POST', body });
       assert.equal(res.status, 400, JSON.stringify(body));
@@ -311,7 +232,10 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
     ];
     sim.injectFault({ path: '/api/v2/auth', status: 429, retry_after: 1 });
     errors.push(await call('/auth', { key: PERSONAL }));
-    assert.deepEqual(errors.map((r) => r.status), [401, 403, 404, 403, 404, 400, 400, 404, 429]);
+    assert.deepEqual(
+      errors.map((r) => r.status),
+      [401, 403, 404, 403, 404, 400, 400, 404, 429],
+    );
     for (const res of errors) {
       assertValid(generalError, res.body, `error ${res.status}`);
       assert.equal(res.body.code, '');

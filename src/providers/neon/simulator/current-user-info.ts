@@ -55,7 +55,12 @@ export function realisticCurrentUserInfo(user: NeonUser): Record<string, unknown
   const body = structuredClone(RECORDED_USERS_ME_2024) as unknown as {
     billing_account: { email: string };
     auth_accounts: { email: string; image: string; login: string; name: string; provider: string }[];
-    email: string; id: string; image: string; login: string; name: string; last_name: string;
+    email: string;
+    id: string;
+    image: string;
+    login: string;
+    name: string;
+    last_name: string;
   };
   const login = loginOf(user);
   const name = fullName(user);

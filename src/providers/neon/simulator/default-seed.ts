@@ -1,4 +1,5 @@
 import { createPrng } from '../../../simulator-kit/prng.ts';
+import { defaultNeonConsumption } from './default-consumption.ts';
 import { generateMembers } from './member-generator.ts';
 import type { NeonInvitation, NeonMemberRecord, NeonSeed, NeonUser } from './seed-schema.ts';
 
@@ -86,7 +87,16 @@ export function defaultNeonSeed(): NeonSeed {
   const users: NeonUser[] = [
     { id: ID.adminUserId, email: 'user1@email.com', name: 'User', last_name: 'One', image: '', login: 'user1', provider: 'github', plan: 'scale' },
     { id: ID.memberUserId, email: 'user2@email.com', name: 'User', last_name: 'Two', image: '', login: 'user2', provider: 'google', plan: 'scale' },
-    { id: ID.unaffiliatedUserId, email: 'casey.newcomer@email.com', name: 'Casey', last_name: 'Newcomer', image: '', login: 'caseynewcomer', provider: 'google', plan: 'free_v3' },
+    {
+      id: ID.unaffiliatedUserId,
+      email: 'casey.newcomer@email.com',
+      name: 'Casey',
+      last_name: 'Newcomer',
+      image: '',
+      login: 'caseynewcomer',
+      provider: 'google',
+      plan: 'free_v3',
+    },
   ];
 
   const handPlaced: NeonMemberRecord[] = [
@@ -101,7 +111,9 @@ export function defaultNeonSeed(): NeonSeed {
     member(ID.editorMemberId, 'c8e1a5d3-6f2b-4c9e-b7a4-3d0e8f1c6b52', 'editor', 'editor.user@email.com', '2024-03-10T14:30:00Z', { has_mfa: true }),
     member(ID.viewerMemberId, '1e9c7a4b-8d2f-4b6e-9c1a-7f3d5b0e8a46', 'viewer', 'viewer.user@email.com', '2024-03-10T14:30:00Z', { has_mfa: false }),
     member(ID.collaboratorMemberId, '5d0b3e8f-7a1c-4f9d-b2e6-8c4a0f6d1b39', 'collaborator', 'collaborator@partner.example.com', '2024-04-01T08:00:00Z'),
-    member(ID.acceptedInviteeMemberId, '7c4e2a9d-1f8b-4e6c-a3d0-9b5f1e7c2a68', 'member', 'accepted.invitee@email.com', '2024-03-05T10:20:00Z', { has_mfa: true }),
+    member(ID.acceptedInviteeMemberId, '7c4e2a9d-1f8b-4e6c-a3d0-9b5f1e7c2a68', 'member', 'accepted.invitee@email.com', '2024-03-05T10:20:00Z', {
+      has_mfa: true,
+    }),
   ];
   // user1 stays the example org's only admin, so "the last admin cannot be removed" has a fixture.
   const exampleFiller = generateMembers(rng, {
@@ -127,7 +139,15 @@ export function defaultNeonSeed(): NeonSeed {
   ];
 
   const hiddenOrgMembers: NeonMemberRecord[] = [
-    member('5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b', '9b1d3f5a-7c9e-4b1d-8f5a-7c9e1b3d5f7a', 'admin', 'owner@quietriver.example.com', '2024-05-01T12:00:00Z', {}, DEFAULT_NEON_HIDDEN_ORG_ID),
+    member(
+      '5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b',
+      '9b1d3f5a-7c9e-4b1d-8f5a-7c9e1b3d5f7a',
+      'admin',
+      'owner@quietriver.example.com',
+      '2024-05-01T12:00:00Z',
+      {},
+      DEFAULT_NEON_HIDDEN_ORG_ID,
+    ),
     ...generateMembers(rng, {
       orgId: DEFAULT_NEON_HIDDEN_ORG_ID,
       count: 2,
@@ -141,9 +161,30 @@ export function defaultNeonSeed(): NeonSeed {
   const invitations: NeonInvitation[] = [
     { id: ID.pendingInvitationId, email: 'invited1@email.com', org_id: ORG, invited_by: 'some@email.com', role: 'admin', invited_at: '2024-02-23T17:42:25Z' },
     { id: ID.pendingInvitation2Id, email: 'invited2@email.com', org_id: ORG, invited_by: 'some@email.com', role: 'member', invited_at: '2024-02-23T12:42:25Z' },
-    { id: ID.uuidInvitedByInvitationId, email: 'invited3@email.com', org_id: ORG, invited_by: ID.adminUserId, role: 'editor', invited_at: '2024-03-12T11:05:00Z' },
-    { id: ID.acceptedInvitationId, email: 'accepted.invitee@email.com', org_id: ORG, invited_by: ID.adminUserId, role: 'member', invited_at: '2024-03-04T16:00:00Z' },
-    { id: 'b3d5f7a9-1c3e-4d5f-a7b9-c1e3f5a7b9d1', email: 'new.hire@acme.example.com', org_id: DEFAULT_NEON_BIG_ORG_ID, invited_by: ID.adminUserId, role: 'viewer', invited_at: '2025-06-02T09:30:00Z' },
+    {
+      id: ID.uuidInvitedByInvitationId,
+      email: 'invited3@email.com',
+      org_id: ORG,
+      invited_by: ID.adminUserId,
+      role: 'editor',
+      invited_at: '2024-03-12T11:05:00Z',
+    },
+    {
+      id: ID.acceptedInvitationId,
+      email: 'accepted.invitee@email.com',
+      org_id: ORG,
+      invited_by: ID.adminUserId,
+      role: 'member',
+      invited_at: '2024-03-04T16:00:00Z',
+    },
+    {
+      id: 'b3d5f7a9-1c3e-4d5f-a7b9-c1e3f5a7b9d1',
+      email: 'new.hire@acme.example.com',
+      org_id: DEFAULT_NEON_BIG_ORG_ID,
+      invited_by: ID.adminUserId,
+      role: 'viewer',
+      invited_at: '2025-06-02T09:30:00Z',
+    },
   ];
 
   return {
@@ -191,5 +232,7 @@ export function defaultNeonSeed(): NeonSeed {
       { token: DEFAULT_NEON_EXTRA_KEYS.bigOrg, kind: 'org', org_id: DEFAULT_NEON_BIG_ORG_ID, revoked: false },
     ],
     spending_limits: { [ORG]: 100_000, [DEFAULT_NEON_BIG_ORG_ID]: null },
+    // Four projects of the example org and one of Acme, with 90 days of usage (default-consumption.ts).
+    ...defaultNeonConsumption(ORG, DEFAULT_NEON_BIG_ORG_ID),
   };
 }

@@ -27,7 +27,11 @@ export function generateNeonSeed(opts: GenerateNeonSeedOptions): NeonSeed {
   const rng = createPrng(opts.seed ?? 1);
   const orgId = opts.orgId ?? `${rng.pick(WORDS)}-${rng.pick(WORDS)}-${rng.int(10_000_000, 99_999_999)}`;
   const orgName = opts.orgName ?? `${capitalise(rng.pick(WORDS))} ${capitalise(rng.pick(WORDS))}`;
-  const slug = orgName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'org';
+  const slug =
+    orgName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'org';
   const domain = `${slug}.example.com`;
 
   const admin = randomPerson(rng);
@@ -87,16 +91,12 @@ export function generateNeonSeed(opts: GenerateNeonSeedOptions): NeonSeed {
       },
     ],
     spending_limits: { [orgId]: rng.pick([null, 50_000, 250_000]) },
+    projects: [],
+    consumption: [],
   };
 }
 
-function generateInvitations(
-  rng: Prng,
-  orgId: string,
-  admin: { id: string; email: string },
-  members: NeonMemberRecord[],
-  count: number,
-): NeonInvitation[] {
+function generateInvitations(rng: Prng, orgId: string, admin: { id: string; email: string }, members: NeonMemberRecord[], count: number): NeonInvitation[] {
   const acceptable = members.slice(1).filter((m) => m.member.joined_at !== undefined);
   const invitations: NeonInvitation[] = [];
   for (let i = 0; i < count; i++) {

@@ -31,6 +31,11 @@ export type {
   NeonKey,
   NeonKeyKind,
 } from './seed-schema.ts';
+export { CONSUMPTION_METRICS, EARLIEST_CONSUMPTION } from './consumption-schema.ts';
+export type { ConsumptionMetric, NeonProject, NeonConsumptionDay } from './consumption-schema.ts';
+export { CONSUMPTION_LIMIT, GRANULARITIES, MAX_RANGE, consumptionPage, parseConsumptionQuery, periodId, timeframeValue } from './consumption.ts';
+export type { ConsumptionQuery, Granularity } from './consumption.ts';
+export { CONSUMPTION_DAYS, CONSUMPTION_FIRST_DAY, CONSUMPTION_LAST_DAY, DEFAULT_NEON_PROJECT_IDS } from './default-consumption.ts';
 export { NEON_RATE_LIMITS } from './rate-limits.ts';
 export type { NeonRateLimitConfig } from './rate-limits.ts';
 export { RECORDED_USERS_ME_2024 } from './recorded-users-me.ts';

@@ -108,11 +108,7 @@ export function compareMembers(sortBy: MembersSortBy, sortOrder: MembersSortOrde
  * One page of `members`. `locate` finds the cursor's member even if it was removed since, so its
  * position can still be computed.
  */
-export function pageMembers(
-  members: NeonMemberRecord[],
-  query: MembersQuery,
-  locate: (memberId: string) => NeonMemberRecord | undefined,
-): MembersPage {
+export function pageMembers(members: NeonMemberRecord[], query: MembersQuery, locate: (memberId: string) => NeonMemberRecord | undefined): MembersPage {
   const compare = compareMembers(query.sortBy, query.sortOrder);
   const sorted = [...members].sort(compare);
   let start = 0;

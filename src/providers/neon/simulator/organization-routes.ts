@@ -13,9 +13,7 @@ import type { NeonState } from './state.ts';
 /** `/organizations/{org_id}` and everything under it that Tessera's Neon integration touches. */
 export function mountOrganizationRoutes(app: Hono<SimEnv>, deps: NeonRouteDeps): void {
   // getOrganization
-  neonRoute(app, deps, 'GET', '/organizations/:org_id', ({ caller, state, param }) =>
-    structuredClone(requireVisibleOrg(state, caller, param('org_id'))),
-  );
+  neonRoute(app, deps, 'GET', '/organizations/:org_id', ({ caller, state, param }) => structuredClone(requireVisibleOrg(state, caller, param('org_id'))));
 
   // getOrganizationMembers
   neonRoute(app, deps, 'GET', '/organizations/:org_id/members', ({ caller, state, param, query }) => {
@@ -109,12 +107,7 @@ function requireMember(state: NeonState, orgId: string, memberId: string): NeonM
  * An invitee who already has a Neon account joins at once and the invitation stays listed, which
  * is how accepted invitations look (docs/providers/neon-api.md §3.6).
  */
-function createInvitations(
-  state: NeonState,
-  orgId: string,
-  invitedBy: string,
-  requested: { email: string; role: NeonInvitation['role'] }[],
-): NeonInvitation[] {
+function createInvitations(state: NeonState, orgId: string, invitedBy: string, requested: { email: string; role: NeonInvitation['role'] }[]): NeonInvitation[] {
   const memberEmails = new Set(state.members(orgId).map((m) => m.user.email.toLowerCase()));
   const seen = new Set<string>();
   requested.forEach(({ email }, i) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { checkConsumptionSeed, neonConsumptionDaySchema, neonProjectSchema } from './consumption-schema.ts';
 
 /**
  * The simulator's seed format (docs/providers/neon-api.md §10). Entities use Neon's own wire shapes where one
@@ -109,9 +110,9 @@ export const neonSeedSchema = z
     keys: z.array(neonKeySchema).default([]),
     /** org id → monthly cap in cents, or null for "no limit". Orgs left out have no limit. */
     spending_limits: z.record(z.string(), z.number().int().min(1).nullable()).default({}),
-    /** Named in docs/providers/neon-api.md §10 but not simulated yet; accepted and ignored so such seeds still load. */
-    projects: z.unknown().optional(),
-    consumption: z.unknown().optional(),
+    /** Projects and their usage per day (docs/providers/neon-api.md §7, §10; consumption-schema.ts). Optional: older seeds have neither. */
+    projects: z.array(neonProjectSchema).default([]),
+    consumption: z.array(neonConsumptionDaySchema).default([]),
   })
   .superRefine((seed, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -158,6 +159,7 @@ export const neonSeedSchema = z
     for (const id of Object.keys(seed.spending_limits)) {
       if (!orgIds.has(id)) issue(['spending_limits', id], `unknown org ${id}`);
     }
+    checkConsumptionSeed(seed, orgIds, issue);
   });
 
 /** A validated seed, every default filled in. */

@@ -9,6 +9,7 @@ import { API_PREFIX, type NeonRouteDeps } from './route-kit.ts';
 import { parseNeonSeed, type NeonSeed, type NeonSeedInput } from './seed-schema.ts';
 import { NeonState } from './state.ts';
 import { mountUserRoutes } from './user-routes.ts';
+import { mountConsumptionRoutes } from './consumption-routes.ts';
 
 /** Neon's switches for documented-but-varying behaviour. */
 export interface NeonSwitches {
@@ -16,7 +17,7 @@ export interface NeonSwitches {
   realisticUserMe?: boolean;
   /** `/users/me/organizations` with an org key: the 2.7.3 owning org (default) or the older 403 (§2.3). */
   orgKeyUsersMeOrganizations?: '2.7.3' | 'legacy-403';
-  /** Default Neon's limits (700/min per account, 40/s per route); `false` disables limiting. */
+  /** Default Neon's limits (700/min per account, 40/s per route, 30/min to consumption routes); `false` disables limiting. */
   rateLimit?: false | NeonRateLimitConfig;
 }
 
@@ -43,6 +44,8 @@ function keysToPrint(seed: NeonSeed): string[] {
     const scope = kind === 'user' ? `user ${key.user_id}` : kind === 'org' ? `org ${key.org_id}` : `project ${key.project_id} in ${key.org_id}`;
     lines.push(`  ${label}  ${key.token}  (${scope})`);
   }
+  const days = seed.consumption.map((c) => c.date).sort();
+  if (days.length) lines.push(`consumption: ${seed.projects.length} projects, ${days[0]} to ${days.at(-1)} (GET /consumption_history/v2/projects)`);
   return lines;
 }
 
@@ -71,6 +74,7 @@ export const simulator = defineSimulator<NeonSeed, NeonState, NeonSwitches>({
       mount(app) {
         mountUserRoutes(app, deps);
         mountOrganizationRoutes(app, deps);
+        mountConsumptionRoutes(app, deps);
       },
       load(next) {
         state.loadValidated(next);
@@ -80,7 +84,12 @@ export const simulator = defineSimulator<NeonSeed, NeonState, NeonSwitches>({
     };
   },
   // The org admin's personal key, so writes (invite, remove) are allowed; it sees two orgs, so the org is named.
-  sandbox: { context: { api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID }, exampleUserId: 'd57833f2-d308-4ede-9d2e-468d9d013d1b' },
+  // The usage example names the last 30 seeded days: the seed's clock is fixed, the caller's is not.
+  sandbox: {
+    context: { api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID },
+    exampleUserId: 'd57833f2-d308-4ede-9d2e-468d9d013d1b',
+    exampleUsageQuery: { start_date: '2026-10-29', end_date: '2026-11-28' },
+  },
   cli: {
     defaultPort: 4010,
     options: {
@@ -97,7 +106,10 @@ export const simulator = defineSimulator<NeonSeed, NeonState, NeonSwitches>({
     toOptions(values) {
       const members = parseNonNegativeInt('members', values.members as string | undefined);
       return {
-        seed: members === undefined ? undefined : generateNeonSeed({ members, seed: parseNonNegativeInt('random-seed', values['random-seed'] as string | undefined) ?? 1 }),
+        seed:
+          members === undefined
+            ? undefined
+            : generateNeonSeed({ members, seed: parseNonNegativeInt('random-seed', values['random-seed'] as string | undefined) ?? 1 }),
         options: { realisticUserMe: values.realistic === true, orgKeyUsersMeOrganizations: values['legacy-org-key'] ? 'legacy-403' : '2.7.3' },
       };
     },

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { stringify as toYaml } from 'yaml';
-import {
-  DEFAULT_NEON_FIXTURE_IDS as IDS,
-  generateNeonSeed,
-  startNeonSimulator,
-  type NeonSeed,
-  type NeonSimulator,
-} from './index.ts';
+import { DEFAULT_NEON_FIXTURE_IDS as IDS, generateNeonSeed, startNeonSimulator, type NeonSeed, type NeonSimulator } from './index.ts';
 import { simRequest, type SimResponse } from './sim-client.ts';
 import { ORG, ORG_KEY, PERSONAL, UUID_RE, assertNeonError } from './simulator-test-kit.ts';
 
@@ -34,7 +28,10 @@ describe('neon simulator: headers, faults, latency, request log, rate limits', (
     ];
     const responses: SimResponse[] = [];
     for (const call of calls) responses.push(await call());
-    assert.deepEqual(responses.map((r) => r.status), [401, 200, 503, 404, 404, 400, 400, 200]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [401, 200, 503, 404, 404, 400, 400, 200],
+    );
     for (const res of responses) {
       assert.match(res.requestId ?? '', UUID_RE);
       assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
@@ -194,9 +191,7 @@ describe('neon simulator: headers, faults, latency, request log, rate limits', (
     const limited = await startNeonSimulator();
     try {
       const started = performance.now();
-      const results = await Promise.all(
-        Array.from({ length: 45 }, () => simRequest(`${limited.baseUrl}/auth`, { key: PERSONAL })),
-      );
+      const results = await Promise.all(Array.from({ length: 45 }, () => simRequest(`${limited.baseUrl}/auth`, { key: PERSONAL })));
       const elapsed = performance.now() - started;
       const limitedCount = results.filter((r) => r.status === 429).length;
       // The window is one second; on a machine too loaded to send 45 local requests in that time

@@ -82,8 +82,7 @@ describe('neon simulator: keys and identity', () => {
   });
 
   it('GET /users/me/organizations: every org of the user; the owning org for org and project keys', async () => {
-    const ids = async (key: string) =>
-      (await simRequest(`${sim.baseUrl}/users/me/organizations`, { key })).body.organizations.map((o: { id: string }) => o.id);
+    const ids = async (key: string) => (await simRequest(`${sim.baseUrl}/users/me/organizations`, { key })).body.organizations.map((o: { id: string }) => o.id);
     assert.deepEqual(await ids(PERSONAL), [ORG, BIG]);
     assert.deepEqual(await ids(NON_ADMIN), [ORG]);
     assert.deepEqual(await ids(ORG_KEY), [ORG]);
@@ -148,7 +147,10 @@ describe('neon simulator: listing members', () => {
     for (const sortOrder of ['asc', 'desc']) {
       it(`pages through ${DEFAULT_NEON_BIG_ORG_MEMBER_COUNT} members at limit=500, sorted ${sortBy} ${sortOrder}`, async () => {
         const { members, pages } = await scanMembers(sim, BIG, { limit: '500', sort_by: sortBy, sort_order: sortOrder });
-        assert.deepEqual(pages.map((p) => p.members.length), [500, 500, 200]);
+        assert.deepEqual(
+          pages.map((p) => p.members.length),
+          [500, 500, 200],
+        );
         assert.equal(members.length, DEFAULT_NEON_BIG_ORG_MEMBER_COUNT);
         assert.equal(new Set(members.map((m) => m.member.id)).size, DEFAULT_NEON_BIG_ORG_MEMBER_COUNT, 'no duplicates');
         assertOrdered(members, sortBy, sortOrder);

@@ -21,14 +21,21 @@ describe('neon seeds', () => {
     assert.ok(example.length >= 25 && example.length <= 40, `${example.length} members`);
     assert.ok(example.some((m) => m.user.deactivated_at));
     assert.ok(example.some((m) => m.member.joined_at === undefined));
-    for (const role of ['admin', 'member', 'editor', 'viewer', 'collaborator']) assert.ok(example.some((m) => m.member.role === role), role);
+    for (const role of ['admin', 'member', 'editor', 'viewer', 'collaborator'])
+      assert.ok(
+        example.some((m) => m.member.role === role),
+        role,
+      );
     const spec = example.find((m) => m.member.id === IDS.adminMemberId)!;
     assert.deepEqual(spec.user, { email: 'user1@email.com' });
     const invitations = seed.invitations.filter((i) => i.org_id === ORG);
     assert.ok(invitations.some((i) => i.invited_by.includes('@')));
     assert.ok(invitations.some((i) => UUID_RE.test(i.invited_by)));
     const memberEmails = new Set(example.map((m) => m.user.email));
-    assert.ok(invitations.some((i) => memberEmails.has(i.email)), 'an accepted invitation');
+    assert.ok(
+      invitations.some((i) => memberEmails.has(i.email)),
+      'an accepted invitation',
+    );
     assert.ok(seed.members.filter((m) => m.org_id === BIG).length > 500);
     for (const key of seed.keys) assert.match(key.token, /^[a-z0-9]{64}$/);
     assert.deepEqual(defaultNeonSeed(), defaultNeonSeed(), 'deterministic');
@@ -42,13 +49,23 @@ describe('neon seeds', () => {
       assert.equal(seed.members.length, size);
       assert.equal(new Set(seed.members.map((m) => m.user.email)).size, size, 'unique emails');
       assert.equal(seed.keys.length, 3);
-      assert.deepEqual(seed.keys.map((k) => k.kind), ['user', 'org', 'project']);
+      assert.deepEqual(
+        seed.keys.map((k) => k.kind),
+        ['user', 'org', 'project'],
+      );
       if (size >= 6) {
         assert.ok(seed.members.some((m) => m.user.deactivated_at));
         assert.ok(seed.members.some((m) => m.member.joined_at === undefined));
-        for (const role of ['admin', 'editor', 'viewer', 'collaborator']) assert.ok(seed.members.some((m) => m.member.role === role), role);
+        for (const role of ['admin', 'editor', 'viewer', 'collaborator'])
+          assert.ok(
+            seed.members.some((m) => m.member.role === role),
+            role,
+          );
         const emails = new Set(seed.members.map((m) => m.user.email));
-        assert.ok(seed.invitations.some((i) => emails.has(i.email)), 'accepted invitation');
+        assert.ok(
+          seed.invitations.some((i) => emails.has(i.email)),
+          'accepted invitation',
+        );
         assert.ok(seed.invitations.some((i) => i.invited_by.includes('@')));
         assert.ok(seed.invitations.some((i) => UUID_RE.test(i.invited_by)));
       }

@@ -4,13 +4,7 @@
  * Each test file starts and stops its own simulator; this module holds no server state.
  */
 import assert from 'node:assert/strict';
-import {
-  DEFAULT_NEON_BIG_ORG_ID,
-  DEFAULT_NEON_EXTRA_KEYS,
-  DEFAULT_NEON_KEYS,
-  DEFAULT_NEON_ORG_ID,
-  type NeonSimulator,
-} from './index.ts';
+import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS, DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID, type NeonSimulator } from './index.ts';
 import { simRequest, type SimResponse } from './sim-client.ts';
 
 export const ORG = DEFAULT_NEON_ORG_ID;

@@ -2,17 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEFAULT_NEON_FIXTURE_IDS as IDS, startNeonSimulator, type NeonSimulator } from './index.ts';
 import { simRequest } from './sim-client.ts';
-import {
-  NON_ADMIN,
-  ORG,
-  ORG_KEY,
-  PERSONAL,
-  PROJECT,
-  UUID_RE,
-  assertNeonError,
-  scanMembers,
-  type MembersPage,
-} from './simulator-test-kit.ts';
+import { NON_ADMIN, ORG, ORG_KEY, PERSONAL, PROJECT, UUID_RE, assertNeonError, scanMembers, type MembersPage } from './simulator-test-kit.ts';
 
 describe('neon simulator: writes and the permission matrix (§2.1, §3.5, §3.6)', () => {
   let sim: NeonSimulator;
@@ -51,10 +41,7 @@ describe('neon simulator: writes and the permission matrix (§2.1, §3.5, §3.6)
     assertNeonError(await patch('{not json'), 400, /decode application\/json/);
     assertNeonError(await patch([1]), 400, /expected an object/);
     for (const role of ['admin', 'member', 'editor', 'viewer', 'collaborator']) assert.equal((await patch({ role })).status, 200);
-    assertNeonError(
-      await simRequest(memberUrl('not-a-uuid'), { key: PERSONAL, method: 'PATCH', body: { role: 'viewer' } }),
-      404,
-    );
+    assertNeonError(await simRequest(memberUrl('not-a-uuid'), { key: PERSONAL, method: 'PATCH', body: { role: 'viewer' } }), 404);
   });
 
   it('DELETE: personal admin only; org key and non-admin 403; returns {} and the member is gone', async () => {
@@ -101,7 +88,14 @@ describe('neon simulator: writes and the permission matrix (§2.1, §3.5, §3.6)
     assertNeonError(await post([{ email: 'not-an-email', role: 'member' }]), 400, /email/);
     assertNeonError(await post([{ email: 'ok@example.org', role: 'owner' }]), 400, /role/);
     assertNeonError(await post([{ email: 'ok@example.org' }]), 400, /role \(field required\)/);
-    assertNeonError(await post([{ email: 'ok@example.org', role: 'member' }, { email: 'user2@email.com', role: 'member' }]), 400, /already a member/);
+    assertNeonError(
+      await post([
+        { email: 'ok@example.org', role: 'member' },
+        { email: 'user2@email.com', role: 'member' },
+      ]),
+      400,
+      /already a member/,
+    );
     assertNeonError(await simRequest(invitationsUrl(), { key: PERSONAL, method: 'POST', body: {} }), 400, /invitations \(field required\)/);
     assert.equal(sim.state.invitations(ORG).length, 4, 'nothing was created');
   });

@@ -1,3 +1,4 @@
+import type { ConsumptionMetric, NeonConsumptionDay, NeonProject } from './consumption-schema.ts';
 import {
   parseNeonSeed,
   type NeonInvitation,
@@ -29,6 +30,16 @@ export class NeonState {
   private invitationsByOrg = new Map<string, NeonInvitation[]>();
   keys = new Map<string, NeonKey>();
   spendingLimits = new Map<string, number | null>();
+  /** Projects in seed order; consumption pages sort them (newest first). */
+  projects = new Map<string, NeonProject>();
+  /** project id → UTC day (`YYYY-MM-DD`) → that day's metrics; a missing day or metric is 0. */
+  private consumptionByProject = new Map<string, Map<string, Partial<Record<ConsumptionMetric, number>>>>();
+  /**
+   * The consumption clock: the end of the latest seeded day (docs/providers/neon-api.md §7). The
+   * billing period holding it is the current one (no `period_end`) and nothing is reported after
+   * it. Seeds without consumption fall back to the wall clock.
+   */
+  consumptionAsOfMs = Date.now();
 
   /** `validated: true` skips validation for a seed that came out of parseNeonSeed already. */
   constructor(seed: NeonSeed | NeonSeedInput, opts: { validated?: boolean } = {}) {
@@ -57,6 +68,14 @@ export class NeonState {
     for (const inv of s.invitations) this.invitationsByOrg.get(inv.org_id)!.push(inv);
     this.keys = new Map(s.keys.map((k) => [k.token, k]));
     this.spendingLimits = new Map(Object.entries(s.spending_limits));
+    this.projects = new Map(s.projects.map((p) => [p.id, p]));
+    this.consumptionByProject = new Map(s.projects.map((p) => [p.id, new Map()]));
+    let lastDay = '';
+    for (const c of s.consumption) {
+      this.consumptionByProject.get(c.project_id)!.set(c.date, c.metrics);
+      if (c.date > lastDay) lastDay = c.date;
+    }
+    this.consumptionAsOfMs = lastDay ? Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000 : Date.now();
   }
 
   /** The current state in seed format (a deep copy). */
@@ -70,7 +89,21 @@ export class NeonState {
       invitations: [...this.invitationsByOrg.values()].flat(),
       keys: [...this.keys.values()],
       spending_limits: spending,
+      projects: [...this.projects.values()],
+      consumption: [...this.consumptionByProject].flatMap(([project_id, days]) =>
+        [...days].map(([date, metrics]): NeonConsumptionDay => ({ project_id, date, metrics })),
+      ),
     });
+  }
+
+  /** The org's projects. */
+  projectsOf(orgId: string): NeonProject[] {
+    return [...this.projects.values()].filter((p) => p.org_id === orgId);
+  }
+
+  /** One metric of one project on one UTC day (`YYYY-MM-DD`); 0 when nothing was recorded. */
+  dailyValue(projectId: string, day: string, metric: ConsumptionMetric): number {
+    return this.consumptionByProject.get(projectId)?.get(day)?.[metric] ?? 0;
   }
 
   members(orgId: string): NeonMemberRecord[] {

@@ -7,7 +7,7 @@
  *
  *   npm pack @octokit/openapi@23.0.2 --pack-destination /tmp
  *   tar -xzf /tmp/octokit-openapi-23.0.2.tgz -C /tmp package/generated/api.github.com.json
- *   npx tsx src/simulators/github-copilot/spec/extract-openapi-slice.ts /tmp/package/generated/api.github.com.json 23.0.2
+ *   npx tsx src/providers/github-copilot/simulator/spec/extract-openapi-slice.ts /tmp/package/generated/api.github.com.json 23.0.2
  *
  * The output records the package version and the SHA-256 of the file it was cut from.
  */
@@ -25,6 +25,8 @@ export const SLICED_PATHS = [
   '/orgs/{org}/copilot/billing',
   '/orgs/{org}/copilot/billing/seats',
   '/orgs/{org}/members/{username}/copilot',
+  '/organizations/{org}/settings/billing/premium_request/usage',
+  '/organizations/{org}/settings/billing/budgets',
 ] as const;
 
 export const SLICE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'api.github.com.copilot.json');
@@ -76,9 +78,19 @@ export function sliceOpenApi(spec: Json, paths: readonly string[], source: Json)
   // Stable key order, so a regeneration from the same spec is byte-identical.
   const sorted: Json = {};
   for (const kind of Object.keys(components).sort()) {
-    sorted[kind] = Object.fromEntries(Object.keys(components[kind]).sort().map((k) => [k, components[kind][k]]));
+    sorted[kind] = Object.fromEntries(
+      Object.keys(components[kind])
+        .sort()
+        .map((k) => [k, components[kind][k]]),
+    );
   }
-  return { openapi: spec.openapi, info: { title: spec.info?.title, version: spec.info?.version }, 'x-tessera-source': source, paths: slicedPaths, components: sorted };
+  return {
+    openapi: spec.openapi,
+    info: { title: spec.info?.title, version: spec.info?.version },
+    'x-tessera-source': source,
+    paths: slicedPaths,
+    components: sorted,
+  };
 }
 
 function main(): void {
@@ -93,11 +105,13 @@ function main(): void {
     package: `@octokit/openapi@${version}`,
     file: 'generated/api.github.com.json',
     sha256: createHash('sha256').update(text).digest('hex'),
-    regenerate: 'see src/simulators/github-copilot/spec/extract-openapi-slice.ts',
+    regenerate: 'see src/providers/github-copilot/simulator/spec/extract-openapi-slice.ts',
   };
   const slice = sliceOpenApi(spec, SLICED_PATHS, source);
   writeFileSync(SLICE_FILE, JSON.stringify(slice, null, 1) + '\n');
-  process.stdout.write(`wrote ${SLICE_FILE}: ${Object.keys(slice.paths).length} paths, ${Object.values(slice.components as Json).reduce((n, c) => n + Object.keys(c).length, 0)} components\n`);
+  process.stdout.write(
+    `wrote ${SLICE_FILE}: ${Object.keys(slice.paths).length} paths, ${Object.values(slice.components as Json).reduce((n, c) => n + Object.keys(c).length, 0)} components\n`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
