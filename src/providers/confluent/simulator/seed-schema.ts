@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 import { LINE_TYPES, NETWORK_ACCESS_TYPES, PRODUCT_IDS, RESOURCE_KINDS } from './catalog.ts';
 
 /**
@@ -121,14 +121,5 @@ export type CostLine = z.output<typeof costSchema>;
 
 /** Validates a seed; throws InvalidSeedError listing the problems as `path: message`. */
 export function parseConfluentSeed(input: unknown): ConfluentSeed {
-  const parsed = confluentSeedSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 20).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = parsed.error.issues.length > 20 ? ` (and ${parsed.error.issues.length - 20} more)` : '';
-  throw new InvalidSeedError(`invalid Confluent seed: ${problems.join('; ')}${more}`);
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return parseSeedWith(confluentSeedSchema, input, 'Confluent');
 }

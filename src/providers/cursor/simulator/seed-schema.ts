@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 
 /**
  * The Cursor Admin API simulator's seed (docs/providers/usage-sources.md §6). The seed holds
@@ -186,14 +186,5 @@ export type RequestType = (typeof REQUEST_TYPES)[number];
 
 /** Validates a seed; throws InvalidSeedError listing the problems as `path: message`. */
 export function parseCursorSeed(input: unknown): CursorSeed {
-  const parsed = cursorSeedSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 20).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = parsed.error.issues.length > 20 ? ` (and ${parsed.error.issues.length - 20} more)` : '';
-  throw new InvalidSeedError(`invalid Cursor seed: ${problems.join('; ')}${more}`);
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return parseSeedWith(cursorSeedSchema, input, 'Cursor');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 import { DEFAULT_BILLING_TODAY, billingDate, budgetSchema, checkBillingSeed, premiumRequestUsageSchema } from './billing-schema.ts';
 
 /**
@@ -201,14 +201,5 @@ export type { GithubBudget, PremiumRequestUsage } from './billing-schema.ts';
 
 /** Validates a seed; throws InvalidSeedError listing every problem as `path: message`. */
 export function parseGithubCopilotSeed(input: unknown): GithubCopilotSeed {
-  const parsed = githubCopilotSeedSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 20).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = parsed.error.issues.length > 20 ? ` (and ${parsed.error.issues.length - 20} more)` : '';
-  throw new InvalidSeedError(`invalid GitHub Copilot seed: ${problems.join('; ')}${more}`);
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return parseSeedWith(githubCopilotSeedSchema, input, 'GitHub Copilot');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 import { checkConsumptionSeed, neonConsumptionDaySchema, neonProjectSchema } from './consumption-schema.ts';
 
 /**
@@ -177,14 +177,5 @@ export type NeonKeyKind = NeonKey['kind'];
 
 /** Validates a seed; throws InvalidSeedError listing every problem as `path: message`. */
 export function parseNeonSeed(input: unknown): NeonSeed {
-  const result = neonSeedSchema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 20).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = result.error.issues.length > 20 ? ` (and ${result.error.issues.length - 20} more)` : '';
-  throw new InvalidSeedError(`invalid Neon seed: ${problems.join('; ')}${more}`);
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return parseSeedWith(neonSeedSchema, input, 'Neon');
 }

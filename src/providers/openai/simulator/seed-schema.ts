@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
+import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 
 /**
  * The OpenAI Admin API simulator's seed format (docs/providers/usage-sources.md §4). Users,
@@ -236,14 +236,5 @@ export type UsageRecord = z.output<typeof usageRecordSchema>;
 
 /** Validates a seed; throws InvalidSeedError listing the problems as `path: message`. */
 export function parseOpenAISeed(input: unknown): OpenAISeed {
-  const parsed = openaiSeedSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 20).map((i) => `${formatPath(i.path)}: ${i.message}`);
-  const more = parsed.error.issues.length > 20 ? ` (and ${parsed.error.issues.length - 20} more)` : '';
-  throw new InvalidSeedError(`invalid OpenAI seed: ${problems.join('; ')}${more}`);
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return parseSeedWith(openaiSeedSchema, input, 'OpenAI');
 }
