@@ -15,6 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { mapUpstreamRecords } from '../src/engine/unified-engine.ts';
 import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/providers/neon/simulator/index.ts';
+import { findUnifiedResource } from '../src/models/index.ts';
 import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 
@@ -62,41 +63,65 @@ function row(name: string, f: Figures, upstream?: Figures) {
 }
 
 /**
- * The cost of mapping usage rows, per integration that maps usage: the same window listed to the
- * end as `raw` (the same upstream calls, no mapping) and as `unified`; the difference per row is
- * what the mapping costs. Integrations come from the catalog, so a new provider is measured too.
+ * The cost of mapping usage rows, per integration that maps usage: the engine lists the sandbox
+ * window to the end twice per round, once with the bundled mapping and once with the mappings'
+ * response expressions removed (records pass through untouched), over the same upstream calls.
+ * The difference per row is what the mapping costs. Integrations come from the catalog, so a new
+ * provider is measured too. Accounts get a budget override: the bench measures mapping, not the
+ * providers' documented request budgets.
  */
 async function usageRows() {
-  console.log(`\nusage rows, whole sandbox window, ${USAGE_ROUNDS} rounds each; median ms   raw   unified    rows   mapping per row`);
-  for (const def of [...stack.services.catalog.integrations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!stack.services.catalog.getMapping(def.name, def.category, 'usage', 'list') || !stack.accounts[def.name]) continue;
-    const simulator = await loadSimulator(stack.services.catalog.dir, def.sandbox!.simulator);
-    const window = new URLSearchParams(simulator.sandbox.exampleUsageQuery ?? {}).toString();
-    const url = (format: string) =>
-      `/unified/usage-metering/usage?integrated_account_id=${stack.accounts[def.name]}&truto_ignore_limit=true&truto_ignore_remote_data=true&truto_response_format=${format}${window ? `&${window}` : ''}`;
-    const once = async (format: string) => {
+  console.log(`\nusage rows, sandbox window, median of ${USAGE_ROUNDS} rounds; ms       unmapped  mapped    rows   mapping per row`);
+  const { catalog, access, engine } = stack.services;
+  for (const def of [...catalog.integrations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const mapping = catalog.getMapping(def.name, def.category, 'usage', 'list');
+    if (!mapping || !stack.accounts[def.name]) continue;
+    const simulator = await loadSimulator(catalog.dir, def.sandbox!.simulator);
+    const created = await stack.api('/integrated-account', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant_id: 'bench',
+        integration: def.name,
+        context: simulator.sandbox.context,
+        integration_override: { base_url: stack.simulators[def.name], rate_limit: { budget: { requests: 1_000_000, per_seconds: 1 } } },
+      }),
+    });
+    const account = ((await created.json()) as { id: string }).id;
+    const accountRecord = await stack.services.store.getIntegratedAccount(account);
+    const info = findUnifiedResource(def.category, 'usage')!;
+    const unmapped = {
+      ...mapping,
+      response_mapping: undefined,
+      response_mapping_method: undefined,
+      phases: mapping.phases?.map((p) => ({ ...p, response_mapping: undefined, response_mapping_method: undefined })),
+    };
+    const call = { model: def.category, resource: 'usage', method: 'list', query: { ...(simulator.sandbox.exampleUsageQuery ?? {}) }, rawQuery: {} };
+    const run = async (m: typeof mapping) => {
+      const exec = access.execution(accountRecord!);
+      let rows = 0;
       const t = performance.now();
-      const res = await stack.api(url(format));
-      if (res.status !== 200) throw new Error(`${def.name} usage ${format}: ${res.status} ${await res.text()}`);
-      const rows = ((await res.json()) as { result: unknown[] }).result.length;
+      await engine.listAll(exec, m, call, info, async (page) => {
+        rows += page.records.length;
+      });
       return { ms: performance.now() - t, rows };
     };
-    await once('raw');
-    await once('unified'); // warm up both paths
+    await run(mapping);
+    await run(unmapped); // warm up both paths
     // Alternate the two so that load on the machine falls on both alike; compare medians.
-    const samples: Record<'raw' | 'unified', number[]> = { raw: [], unified: [] };
+    const samples = { unmapped: [] as number[], mapped: [] as number[] };
     let rows = 0;
     for (let i = 0; i < USAGE_ROUNDS; i++) {
-      samples.raw.push((await once('raw')).ms);
-      const u = await once('unified');
-      samples.unified.push(u.ms);
-      rows = u.rows;
+      samples.unmapped.push((await run(unmapped)).ms);
+      const mapped = await run(mapping);
+      samples.mapped.push(mapped.ms);
+      rows = mapped.rows;
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const raw = { ms: median(samples.raw) };
-    const unified = { ms: median(samples.unified), rows };
-    const perRowUs = ((unified.ms - raw.ms) * 1000) / Math.max(1, unified.rows);
-    console.log(`${def.name.padEnd(48)}${ms(raw.ms)}${ms(unified.ms)}${String(unified.rows).padStart(8)}   ${perRowUs.toFixed(1).padStart(8)} µs`);
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const [base, full] = [median(samples.unmapped), median(samples.mapped)];
+    console.log(
+      `${def.name.padEnd(56)}${ms(base)}${ms(full)}${String(rows).padStart(8)}   ${(((full - base) * 1000) / Math.max(1, rows)).toFixed(1).padStart(8)} µs`,
+    );
   }
 }
 

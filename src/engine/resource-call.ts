@@ -77,7 +77,7 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     before: exec.before,
     ...call.extraScope,
   };
-  // Both may name account values (a Datadog site, a Salesforce instance): `https://api.{{context.site}}`.
+  // Both may name account values (a regional site, a customer instance): `https://api.{{context.site}}`.
   const baseUrl = String(renderValue(def.base_url ?? integration.base_url, scope)).replace(/\/+$/, '');
   if (baseUrl.includes('{{'))
     throw errors.badRequest(

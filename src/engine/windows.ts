@@ -72,7 +72,7 @@ export function resolveWindow(def: WindowDefinition, query: Record<string, unkno
   const endName = def.end_param;
   const day = def.date_param ? query[def.date_param] : undefined;
   if (day !== undefined && day !== '') {
-    // A single day (`date=YYYY-MM-DD`, as Truto's Claude and OpenAI integrations take it) is that day's window.
+    // A single day (`date=YYYY-MM-DD`, as some of Truto's integrations take it) is that day's window.
     if (query[startName] !== undefined || query[endName] !== undefined)
       throw errors.invalidQuery(`${def.date_param} cannot be combined with ${startName} or ${endName}`);
     if (typeof day !== 'string' || !DATE_ONLY.test(day))

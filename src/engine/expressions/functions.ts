@@ -121,7 +121,7 @@ export const EXPRESSION_FUNCTIONS: Record<string, [Fn, string?]> = {
   convertCurrencyToSubunit: [(amount: unknown, code: unknown) => (amount == null ? amount : Math.round(Number(amount) * 10 ** exponent(code) * 1e6) / 1e6)],
   // Tessera's: money in integer minor units of `code` (docs/decisions.md, Usage and money).
   toMinorUnits: [(amount: unknown, code: unknown) => shiftDecimalToInteger(amount, exponent(code))],
-  // Tessera's: a decimal amount already in minor units (Anthropic's fractional cents as strings), rounded to an integer.
+  // Tessera's: a decimal amount already in minor units (fractional cents as decimal strings), rounded to an integer.
   roundMinorUnits: [(amount: unknown) => shiftDecimalToInteger(amount, 0)],
   convertCurrencyFromSubunit: [(amount: unknown, code: unknown) => (amount == null ? amount : Number(amount) / 10 ** exponent(code))],
   groupBy: [

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Interceptor } from '../types.ts';
 
 /**
- * A provider's documented request budget (e.g. Cursor's 20 requests per minute per team), kept
+ * A provider's documented request budget (e.g. 20 requests per minute per team), kept
  * by spacing our own calls instead of spending the provider's patience on 429s. One sliding
  * window of send times per key (integration and account), shared by every request of the process.
  */
