@@ -1,5 +1,5 @@
 /**
- * Anthropic usage rows over HTTP (docs/contract.md §17.3; docs/providers/usage-sources.md §3, §5.6):
+ * Anthropic usage rows over HTTP (docs/contract.md §17.3; docs/providers/sources.md §3, §5.6):
  * token rows from the messages usage report, then one cost row per day from the cost report, against
  * the sandbox account of `startTestStack()`. The money check is the point: for every day, the
  * charges Tessera returns add up to the simulator's cost total, rounded once to whole cents.

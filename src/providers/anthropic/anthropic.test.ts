@@ -1,5 +1,5 @@
 /**
- * The Anthropic integration (docs/providers/usage-sources.md §5) end to end over HTTP: unified users,
+ * The Anthropic integration (docs/providers/sources.md §5) end to end over HTTP: unified users,
  * workspaces and organizations against the sandbox account that `startTestStack()` connects to the
  * Anthropic simulator, plus the error model. The integration is the YAML beside this file; nothing
  * here is Anthropic-specific engine code. Usage rows have their own file (anthropic-usage.test.ts).

@@ -1,6 +1,6 @@
 /**
  * The Confluent Cloud integration over HTTP, through a real Tessera and the sandbox account of
- * `startTestStack()` (docs/contract.md §17.3–§17.4; docs/providers/usage-sources-2.md §2.6): usage
+ * `startTestStack()` (docs/contract.md §17.3–§17.4; docs/providers/sources-additions.md §2.6): usage
  * rows over a window fanned out in month-safe spans and paged through metadata.next, workspaces,
  * organizations and products, and Confluent's errors. The money check is the point: every charge
  * type sums, over the whole seed, to the simulator's own lines rounded once each to whole cents.

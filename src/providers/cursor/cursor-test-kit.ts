@@ -4,7 +4,7 @@
  * through next_cursor to the end, and the simulator read directly (not through Tessera) for the
  * numbers to compare with.
  *
- * Cursor allows 20 requests a minute per team (docs/providers/usage-sources.md §6.1) and the
+ * Cursor allows 20 requests a minute per team (docs/providers/sources.md §6.1) and the
  * integration declares that budget, so Tessera spaces its calls to fit. A suite makes hundreds of
  * calls; `connectFast` connects an account whose `integration_override` lifts the budget so the
  * suite takes seconds, not minutes. The sandbox account keeps the declared budget, and the budget

@@ -1,5 +1,5 @@
 /**
- * Cursor usage rows (docs/providers/usage-sources.md §6.6, §3) over HTTP, through a real Tessera
+ * Cursor usage rows (docs/providers/sources.md §6.6, §3) over HTTP, through a real Tessera
  * and the Cursor simulator: the window fanned out in Cursor's 30-day spans, the daily report and
  * the usage events followed to the end through next_cursor, every row valid against the unified
  * schema with a unique deterministic id, and the charges adding up to the simulator's own cycle

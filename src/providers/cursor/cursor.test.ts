@@ -1,5 +1,5 @@
 /**
- * The Cursor integration (docs/providers/usage-sources.md §6) over HTTP, through a real Tessera
+ * The Cursor integration (docs/providers/sources.md §6) over HTTP, through a real Tessera
  * and the Cursor simulator: unified users (list and get), organizations and products, remote
  * errors, the proxy, and the declared request budget of 20 calls a minute. Usage rows have their
  * own file (cursor-usage.test.ts). Nothing here is Cursor-specific engine code.

@@ -1,6 +1,6 @@
 /**
- * Datadog usage rows over HTTP (docs/contract.md §17.3; docs/providers/usage-sources.md §2, §3;
- * usage-sources-2.md §2.5), against the sandbox account of `startTestStack()`: hourly usage rows
+ * Datadog usage rows over HTTP (docs/contract.md §17.3; docs/providers/sources.md §2, §3;
+ * sources-additions.md §2.5), against the sandbox account of `startTestStack()`: hourly usage rows
  * for the parent and its child orgs, fetched day by day, and each month's cost rows on the month's
  * first day. The checks are the point: every row validates and has a unique id, hourly quantities
  * add up to what the simulator's own hourly endpoint reports, and every month's charges add up to

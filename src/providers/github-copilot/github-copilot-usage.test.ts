@@ -1,5 +1,5 @@
 /**
- * GitHub Copilot money end to end (docs/providers/usage-sources.md §7.4–§7.6): the unified usage
+ * GitHub Copilot money end to end (docs/providers/sources.md §7.4–§7.6): the unified usage
  * list over the premium-request report, and users' spend_limit from budgets, over HTTP against
  * the sandbox account that `startTestStack()` connects to the simulator. The expected numbers
  * are the simulator's own: its seed (read back from `/__sim/seed`) run through its own

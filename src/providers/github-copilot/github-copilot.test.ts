@@ -1,5 +1,5 @@
 /**
- * The GitHub Copilot integration (docs/providers/usage-sources.md §7) end to end: the unified users resource,
+ * The GitHub Copilot integration (docs/providers/sources.md §7) end to end: the unified users resource,
  * the proxy and the error model over HTTP, against the sandbox account that `startTestStack()`
  * connects to the GitHub Copilot simulator. Nothing here is GitHub-specific engine code: the
  * integration is the YAML beside this file.

@@ -1,5 +1,5 @@
 /**
- * Neon usage rows over HTTP (docs/providers/neon-api.md §7.1; docs/contract.md §17.3): the unified
+ * Neon usage rows over HTTP (docs/providers/neon.md §7.1; docs/contract.md §17.3): the unified
  * usage list of the sandbox account, through a real Tessera and the Neon simulator. The point is
  * that nothing is lost or counted twice across the window's spans and the pages of projects: per
  * project and metric, the quantities Tessera returns add up to the simulator's own days.

@@ -1,7 +1,7 @@
 /**
  * The OpenAI mappings offline, through the engine's own `mapUpstreamRecords` (no server, no
  * simulator): the shapes the sandbox seed does not reach, and the dollars → cents conversion
- * of docs/providers/usage-sources.md §2.1 on the values where float multiplication goes wrong.
+ * of docs/providers/sources.md §2.1 on the values where float multiplication goes wrong.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

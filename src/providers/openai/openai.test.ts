@@ -1,5 +1,5 @@
 /**
- * The OpenAI integration (docs/providers/usage-sources.md §4) end to end over HTTP: unified
+ * The OpenAI integration (docs/providers/sources.md §4) end to end over HTTP: unified
  * users, workspaces, organizations and usage against the sandbox account that
  * `startTestStack()` connects to the OpenAI simulator. The integration is the YAML beside this
  * file; nothing here is OpenAI-specific engine code.

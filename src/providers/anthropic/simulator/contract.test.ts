@@ -1,5 +1,5 @@
 /**
- * Contract test: Anthropic publishes no OpenAPI file (docs/providers/usage-sources.md §0), so the
+ * Contract test: Anthropic publishes no OpenAPI file (docs/providers/sources.md §0), so the
  * reference is Anthropic's own TypeScript SDK, `@anthropic-ai/sdk@1.14.0`, pointed at the simulator.
  * Every Admin API method the SDK has for what we serve must parse our responses and carry its typed
  * fields; its paginators (`Page`, `PageCursor`, `ReportPageCursor`) must walk our pages; its error

@@ -53,7 +53,7 @@ export const DEFAULT_ANTHROPIC_WORKSPACES = {
 } as const;
 
 export const DEFAULT_ANTHROPIC_PRICING: AnthropicPricing = {
-  // List prices in cents per million tokens (usage-sources.md §2.1: amounts are cents).
+  // List prices in cents per million tokens (sources.md §2.1: amounts are cents).
   models: [
     {
       model: 'claude-opus-4-1-20250805',
@@ -294,7 +294,7 @@ export function defaultAnthropicSeed(): AnthropicSeed {
   };
 }
 
-/** The members' expected unified spend limit (usage-sources.md §2.6: monthly, else weekly, else daily; no cap → none). */
+/** The members' expected unified spend limit (sources.md §2.6: monthly, else weekly, else daily; no cap → none). */
 export const EXPECTED_SPEND_LIMIT_CENTS: Record<string, number> = {
   [F.monthlyLimit.id]: F.monthlyLimit.cents,
   [F.weeklyOnly.id]: F.weeklyOnly.cents,

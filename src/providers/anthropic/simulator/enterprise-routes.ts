@@ -8,7 +8,7 @@ import { DAY_MS, dayStart, type ActivityDay, type AnthropicState } from './state
 import { analyticsUserActivity, spendSummary } from './wire.ts';
 
 /**
- * Claude Enterprise only (docs/providers/usage-sources.md §5.3, §5.4): the effective per-member
+ * Claude Enterprise only (docs/providers/sources.md §5.3, §5.4): the effective per-member
  * spend limits and per-member daily activity. A `console` seed answers both with 400
  * `organization_type_not_supported`, as the SDK's OrganizationTypeNotSupportedError expects.
  */

@@ -1,5 +1,5 @@
 /**
- * Anthropic's error body (docs/providers/usage-sources.md §5.1):
+ * Anthropic's error body (docs/providers/sources.md §5.1):
  * `{"type":"error","error":{"type":…,"message":…},"request_id":…}`, with `error.details.error_code`
  * on the typed errors the SDK turns into subclasses (e.g. `organization_type_not_supported`).
  */

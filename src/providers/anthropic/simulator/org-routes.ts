@@ -7,7 +7,7 @@ import { ROLES } from './seed-schema.ts';
 import { organizationInfo, organizationInvite, organizationUser, workspace } from './wire.ts';
 
 /**
- * The organization, its members, invites and workspaces (docs/providers/usage-sources.md §5.2):
+ * The organization, its members, invites and workspaces (docs/providers/sources.md §5.2):
  * `GET me`, `GET users[/{id}]`, `GET invites[/{id}]`, `GET workspaces[/{id}]`.
  */
 const notFound = () => new AnthropicApiError(404, MESSAGES.notFound);

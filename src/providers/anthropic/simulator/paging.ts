@@ -2,7 +2,7 @@ import { invalid } from './errors.ts';
 import { intParam } from './route-kit.ts';
 
 /**
- * The two list envelopes of the Admin API (docs/providers/usage-sources.md §5.2, §5.3):
+ * The two list envelopes of the Admin API (docs/providers/sources.md §5.2, §5.3):
  *
  * - `Page` (users, invites, workspaces): `limit` 1–1000, default 20; `after_id` or `before_id`;
  *   `{data, has_more, first_id, last_id}`. With `before_id`, `has_more` says whether items exist

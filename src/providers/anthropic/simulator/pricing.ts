@@ -4,7 +4,7 @@ import type { AnthropicPricing, UsageRecord } from './seed-schema.ts';
  * Money in the simulator: every amount is an integer number of **milli-cents** (1/1000 cent),
  * computed with BigInt from the seed's price table, so no float ever drifts and every report that
  * sums the same lines agrees to the last digit. Anthropic writes money as decimal strings of cents
- * (docs/providers/usage-sources.md §2.1: `"123.45"` = $1.2345); formatCents renders milli-cents
+ * (docs/providers/sources.md §2.1: `"123.45"` = $1.2345); formatCents renders milli-cents
  * that way, with at most 3 decimals and no trailing zeros.
  *
  * Pricing grain: a line is one token type (or web search) of one **daily** aggregate of usage

@@ -1,5 +1,5 @@
 /**
- * Anthropic publishes no numbers for the Admin API (docs/providers/usage-sources.md §5.1; the
+ * Anthropic publishes no numbers for the Admin API (docs/providers/sources.md §5.1; the
  * usage and cost docs only say "polling once per minute for sustained use"). The simulator's
  * limit is our decision: a sliding window per admin key, refused with 429 `rate_limit_error` and
  * `retry-after` in whole seconds until the oldest counted request leaves the window.

@@ -8,7 +8,7 @@ import { CONTEXT_WINDOWS, INFERENCE_GEOS, SERVICE_TIERS } from './seed-schema.ts
 import type { AnthropicState, UsageDims } from './state.ts';
 
 /**
- * The Console "Usage and Cost API" (docs/providers/usage-sources.md §5.4):
+ * The Console "Usage and Cost API" (docs/providers/sources.md §5.4):
  * `GET usage_report/messages` and `GET cost_report`. Both page time buckets with `limit` (buckets
  * per page) and an opaque `page` token (`page_` + base64 of the next bucket's start, as Anthropic's
  * look), answering `{data: [{starting_at, ending_at, results}], has_more, next_page}`.

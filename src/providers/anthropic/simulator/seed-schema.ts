@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 
 /**
- * The Anthropic Admin API simulator's seed (docs/providers/usage-sources.md §5). Entities are kept
+ * The Anthropic Admin API simulator's seed (docs/providers/sources.md §5). Entities are kept
  * compact and rendered into Anthropic's wire shapes by wire.ts; usage is stored as per-minute
  * records so every bucket width (1d, 1h, 1m) is an aggregation of the same data, and money is
  * derived from the records and the seed's price table, never stored, so costs always add up.

@@ -4,7 +4,7 @@ import type { ActivityDay } from './state.ts';
 
 /**
  * Anthropic's JSON shapes, field for field as `@anthropic-ai/sdk@1.14.0` types them
- * (`src/resources/organization/*.ts`; docs/providers/usage-sources.md §5.2, §5.3).
+ * (`src/resources/organization/*.ts`; docs/providers/sources.md §5.2, §5.3).
  */
 
 export function organizationInfo(seed: AnthropicSeed) {

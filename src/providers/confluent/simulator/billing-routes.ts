@@ -6,7 +6,7 @@ import { BILLING_ROLES, confluentRoute, type ConfluentRouteDeps } from './route-
 import { costJson } from './wire.ts';
 
 /**
- * `GET /billing/v1/costs` (docs/providers/usage-sources-2.md §2.6): daily cost lines of the
+ * `GET /billing/v1/costs` (docs/providers/sources-additions.md §2.6): daily cost lines of the
  * organization between `start_date` (inclusive) and `end_date` (exclusive), both `YYYY-MM-DD`
  * UTC and required; at most one month apart; the start at most one year back. "One month" is a
  * calendar month the way Go's `AddDate(0, 1, 0)` counts it (Jan 31 + 1 month = Mar 3): our

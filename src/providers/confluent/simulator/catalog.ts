@@ -1,5 +1,5 @@
 /**
- * What Confluent bills for (docs/providers/usage-sources-2.md §2.6): the `product` and `line_type`
+ * What Confluent bills for (docs/providers/sources-additions.md §2.6): the `product` and `line_type`
  * values of a Cost, and the list prices the default seed charges. Both enums are *extensible* in
  * Confluent's spec; the lists here are the ones §2.6 transcribes. Prices and units are our
  * choice (the API reports them per row, the spec fixes neither): prices are integer micro-dollars

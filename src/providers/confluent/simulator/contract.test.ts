@@ -1,5 +1,5 @@
 /**
- * Contract test (docs/providers/usage-sources-2.md §2.6, §2.10): Confluent ships no npm client and
+ * Contract test (docs/providers/sources-additions.md §2.6, §2.10): Confluent ships no npm client and
  * no spec package, so spec/confluent-api.schema.json transcribes the published billing/v1 and
  * org/v2 schemas (Cost, CostList, Environment(List), Organization(List), Failure). Every response
  * the simulator gives, successes and errors alike, is validated against it with Ajv; on top of

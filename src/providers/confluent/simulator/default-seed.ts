@@ -4,7 +4,7 @@ import { lineMicro } from './money.ts';
 import type { ConfluentSeedInput, CostLine } from './seed-schema.ts';
 
 /**
- * The sandbox organization (docs/providers/usage-sources-2.md §2.6): three environments with
+ * The sandbox organization (docs/providers/sources-additions.md §2.6): three environments with
  * Kafka clusters of all three types, connectors, ksqlDB, Flink, Schema Registry and a cluster
  * link; a Business support plan; a committed-use discount on production Kafka and Connect; and a
  * $1,500 promotional credit that pays for every day's bill until it runs out. Deterministic: the

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Confluent's error body (docs/providers/usage-sources-2.md §2.6, the spec's `Failure`):
+ * Confluent's error body (docs/providers/sources-additions.md §2.6, the spec's `Failure`):
  * `{errors: [{id, status, code, title, detail, source{pointer, parameter}}]}`, `status` a string.
  * Titles and codes follow the spec's examples; the details are ours.
  */

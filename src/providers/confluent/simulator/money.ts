@@ -1,5 +1,5 @@
 /**
- * Confluent reports money as floating-point dollars (docs/providers/usage-sources-2.md §2.6). The
+ * Confluent reports money as floating-point dollars (docs/providers/sources-additions.md §2.6). The
  * simulator keeps every amount in integer micro-dollars and converts only on the way out, so a
  * row's numbers hold exactly: original = quantity × price, amount = original − discount.
  */

@@ -6,7 +6,7 @@ import { confluentRoute, type ConfluentRouteDeps } from './route-kit.ts';
 import { environmentJson, organizationJson } from './wire.ts';
 
 /**
- * The org/v2 reads the integration uses (docs/providers/usage-sources-2.md §1.7, §2.0): the
+ * The org/v2 reads the integration uses (docs/providers/sources-additions.md §1.7, §2.0): the
  * environments (Tessera's workspaces) and the organization the API key belongs to. Lists page
  * with `page_size` (default 10, max 100) and `page_token`; `metadata` has `first` and `next`.
  * Any valid key may read them.

@@ -1,7 +1,7 @@
 import { invalidParameter } from './errors.ts';
 
 /**
- * Confluent's collection paging (docs/providers/usage-sources-2.md §2.6): `page_size` and an
+ * Confluent's collection paging (docs/providers/sources-additions.md §2.6): `page_size` and an
  * opaque `page_token` (≤ 255 characters); the response's `metadata.next` is the full URL of the
  * next page, `page_token` included, or null on the last page. Our tokens are base64url of the
  * query they belong to and an offset, so a token replayed with another window is refused.

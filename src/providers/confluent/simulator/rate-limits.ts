@@ -1,5 +1,5 @@
 /**
- * Confluent Cloud's rate-limit headers (docs/providers/usage-sources-2.md §2.6):
+ * Confluent Cloud's rate-limit headers (docs/providers/sources-additions.md §2.6):
  * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`, the last in seconds
  * *relative* to now (GitHub's is epoch seconds), plus `Retry-After` on a 429. Confluent publishes
  * no number for these endpoints; ours (120 requests per minute per API key, in fixed windows that

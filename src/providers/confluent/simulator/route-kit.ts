@@ -7,7 +7,7 @@ import type { ConfluentApiKey } from './seed-schema.ts';
 import type { ConfluentState } from './state.ts';
 
 /**
- * The gate every Confluent Cloud route shares (docs/providers/usage-sources-2.md §2.6): HTTP
+ * The gate every Confluent Cloud route shares (docs/providers/sources-additions.md §2.6): HTTP
  * Basic with a Cloud API key and secret (401 with `WWW-Authenticate` otherwise), the per-key rate
  * limit (429 with `Retry-After`), then the route's role check (403). Every answer after
  * authentication carries the `X-RateLimit-*` headers.

@@ -3,7 +3,7 @@ import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 import { LINE_TYPES, NETWORK_ACCESS_TYPES, PRODUCT_IDS, RESOURCE_KINDS } from './catalog.ts';
 
 /**
- * The Confluent Cloud simulator's seed (docs/providers/usage-sources-2.md §2.6): one organization,
+ * The Confluent Cloud simulator's seed (docs/providers/sources-additions.md §2.6): one organization,
  * its environments and billed resources, the Cloud API keys that may call it, and the daily cost
  * lines. Money is stored as integers only (quantity in thousandths of a unit, price and discount
  * in micro-dollars); `original_amount` and `amount` are derived, so every row adds up by

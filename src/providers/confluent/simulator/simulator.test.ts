@@ -1,5 +1,5 @@
 /**
- * The Confluent Cloud simulator's own behaviour (docs/providers/usage-sources-2.md §2.6): that its
+ * The Confluent Cloud simulator's own behaviour (docs/providers/sources-additions.md §2.6): that its
  * numbers add up (every line exact in integer micro-dollars, the pages summing to its own totals),
  * paging through metadata.next, the window rules, Basic auth and roles, the rate limit, the hooks,
  * seed validation and the command line.

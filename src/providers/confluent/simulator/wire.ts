@@ -4,7 +4,7 @@ import type { ConfluentState, PricedLine } from './state.ts';
 import { DAY_MS } from './state.ts';
 
 /**
- * Confluent's JSON shapes (docs/providers/usage-sources-2.md §2.6; the org/v2 shapes as the
+ * Confluent's JSON shapes (docs/providers/sources-additions.md §2.6; the org/v2 shapes as the
  * published Organization Management spec writes them). Money and quantities leave the simulator
  * here, and only here, as floating-point numbers, the way Confluent sends them.
  */

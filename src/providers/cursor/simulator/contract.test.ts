@@ -1,7 +1,7 @@
 /**
  * The Cursor simulator against Cursor's documented contract. There is no OpenAPI file and no SDK
- * (docs/providers/usage-sources-2.md §2.3, §2.10), so the contract is the documentation itself:
- * contract/wire-schema.ts writes the shapes of docs/providers/usage-sources.md §6.1–§6.4 as strict
+ * (docs/providers/sources-additions.md §2.3, §2.10), so the contract is the documentation itself:
+ * contract/wire-schema.ts writes the shapes of docs/providers/sources.md §6.1–§6.4 as strict
  * zod schemas, and contract/documented-examples.ts transcribes the documented payloads. This test
  * proves both directions: the documented examples validate (the schemas say what the docs say,
  * and the older shape without ids is refused), and every response the simulator gives (every

@@ -5,7 +5,7 @@ import { parseCursorSeed, type CursorMember, type CursorSeed } from './seed-sche
 /**
  * The sandbox team: 15 members (owners, members, a free owner, one removed) with 90 days of
  * activity up to the fixed clock, generated from a fixed PRNG seed. Hand-placed members cover
- * every shape the users mapping must handle (docs/providers/usage-sources.md §6.5): a three-word
+ * every shape the users mapping must handle (docs/providers/sources.md §6.5): a three-word
  * name, a single name, no name, each kind of spend limit (effective, hard override, monthly with
  * cents, a zero limit that means none), an idle member, a removed member, a member whose email
  * has capitals (usage events carry it lower-cased), a member on their own API key, and a free

@@ -1,5 +1,5 @@
 /**
- * Cursor's Admin API error body (docs/providers/usage-sources.md §6.1): `{"error": <reason
+ * Cursor's Admin API error body (docs/providers/sources.md §6.1): `{"error": <reason
  * phrase>, "message": <detail>}` for 400, 401, 403, 404, 429 and 500 alike. The reason phrases
  * and the documented messages are kept verbatim; the other messages are ours (Cursor documents
  * none) and say what to fix.

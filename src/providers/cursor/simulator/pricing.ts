@@ -1,6 +1,6 @@
 /**
  * Money of the Cursor simulator, in integer millicents (1/1000 of a cent) so that sums are exact:
- * Cursor writes cents with fractions (docs/providers/usage-sources.md §2.1, "sub-cent since
+ * Cursor writes cents with fractions (docs/providers/sources.md §2.1, "sub-cent since
  * 2026-06-04"), and the simulator emits them as `millicents / 1000`, at most three decimals, which
  * JSON prints exactly. Nothing here multiplies or adds floats.
  */
@@ -36,7 +36,7 @@ export function tokenCostMillicents(tokens: TokenCounts, price: ModelPrice): num
   return divMillionRounded(numerator);
 }
 
-/** Cursor's token fee on on-demand usage, per million tokens of every type (usage-sources-2.md §1.3, `platform_fee`). */
+/** Cursor's token fee on on-demand usage, per million tokens of every type (sources-additions.md §1.3, `platform_fee`). */
 export function tokenFeeMillicents(tokens: TokenCounts, feePerMillion: number): number {
   return divMillionRounded((tokens.input + tokens.output + tokens.cache_write + tokens.cache_read) * feePerMillion);
 }

@@ -1,5 +1,5 @@
 /**
- * Cursor's Admin API budget: 20 requests per minute per team (docs/providers/usage-sources.md
+ * Cursor's Admin API budget: 20 requests per minute per team (docs/providers/sources.md
  * §6.1), one sliding window for every route the simulator serves. (A third party reports 60 per
  * minute for filtered-usage-events; the vendor's single figure is kept.) Beyond it: 429 with the
  * documented body. Cursor documents no Retry-After or rate-limit headers, so none are sent; a

@@ -7,7 +7,7 @@ import { DAY_MS, type CursorState } from './state.ts';
 import { dailyWire, eventWire, memberWire, spendWire } from './wire.ts';
 
 /**
- * The four Admin API routes Tessera's `cursor` integration reads (docs/providers/usage-sources.md
+ * The four Admin API routes Tessera's `cursor` integration reads (docs/providers/sources.md
  * §6.2–§6.4). Reads of reports are POSTs with a JSON body (page and pageSize live there too).
  * The gate, in order, after the kit's fault injection: HTTP Basic with a live key as username
  * (401), the team's 20-per-minute budget (429), a JSON object body on POSTs (400), then the

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 
 /**
- * The Cursor Admin API simulator's seed (docs/providers/usage-sources.md §6). The seed holds
+ * The Cursor Admin API simulator's seed (docs/providers/sources.md §6). The seed holds
  * facts, never totals: members, their limits, usage events (tokens, model, how each was billed)
  * and the per-day editor counters no event carries (lines, applies, tabs). Every amount Cursor
  * reports (event cents, cycle spend, included spend) is derived from the events and the price

@@ -1,6 +1,6 @@
 /**
  * The Cursor simulator's numbers add up, read back through its own API only (never its state):
- * docs/providers/usage-sources.md §6.3 and §6.4 say summed event chargedCents reconcile with
+ * docs/providers/sources.md §6.3 and §6.4 say summed event chargedCents reconcile with
  * /teams/spend, overall = on-demand + included, and the daily report counts the day's requests.
  * All sums are in integer millicents (cents have at most three decimals).
  */

@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the Cursor simulator's own tests: an Admin API call with HTTP Basic (the key
- * as username, empty password, docs/providers/usage-sources.md §6.1), the /__sim hook caller,
+ * as username, empty password, docs/providers/sources.md §6.1), the /__sim hook caller,
  * the error-body assertion and a reader that follows a report's pages to the end. Each test file
  * starts and stops its own simulator; this module holds no server state.
  */

@@ -1,5 +1,5 @@
 /**
- * The Cursor simulator's own behaviour (docs/providers/usage-sources.md §6): HTTP Basic auth,
+ * The Cursor simulator's own behaviour (docs/providers/sources.md §6): HTTP Basic auth,
  * the four routes with their bodies, paging and 400s, the 20-per-minute budget, the kit's faults
  * and hooks, seeds, and the `npm run simulator -- cursor` command. The numbers adding up has its
  * own file (simulator-numbers.test.ts).

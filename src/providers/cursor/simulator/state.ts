@@ -3,14 +3,14 @@ import type { CursorActivity, CursorEvent, CursorMember, CursorSeed } from './se
 
 /**
  * The live state of one running Cursor simulator: the seed plus indexes, and every number Cursor
- * reports derived from the events (docs/providers/usage-sources.md §6.3, §6.4), in integer
+ * reports derived from the events (docs/providers/sources.md §6.3, §6.4), in integer
  * millicents, so that they add up by construction:
  *
  * - an event's `chargedCents`: its tokens at list price ("Included in Business"; 0 for free Bugbot
  *   reviews), plus Cursor's token fee when "Usage-based"; 0 for "User API Key" and errored calls;
  * - a member's cycle `spendCents` = Σ chargedCents of their "Usage-based" events since the cycle
  *   start; `includedSpendCents` = Σ of their "Included in Business" events; `overallSpendCents` =
- *   the two together (the vendor's reading of §6.3; usage-sources-2.md §2.3 notes a third party's
+ *   the two together (the vendor's reading of §6.3; sources-additions.md §2.3 notes a third party's
  *   other reading);
  * - the daily report's request counts are counts of that member's events of that day.
  */

@@ -3,7 +3,7 @@ import type { DailyRow, MemberCycleSpend, PricedEvent } from './state.ts';
 import type { CursorMember } from './seed-schema.ts';
 
 /**
- * Cursor's JSON shapes (docs/providers/usage-sources.md §6.2–§6.4), field for field and in the
+ * Cursor's JSON shapes (docs/providers/sources.md §6.2–§6.4), field for field and in the
  * documented order. Cents are fractional numbers with at most three decimals (millicents / 1000);
  * dates are epoch milliseconds, and an event's `timestamp` is epoch ms as a string (§2.2).
  */

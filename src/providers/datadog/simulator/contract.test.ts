@@ -1,6 +1,6 @@
 /**
  * Contract test: the simulator against Datadog's official client, `@datadog/datadog-api-client@1.64.0`
- * (docs/providers/usage-sources-2.md §2.10), pointed at it with `baseServer`. The client's
+ * (docs/providers/sources-additions.md §2.10), pointed at it with `baseServer`. The client's
  * ObjectSerializer turns every response into its generated models; it does not throw on drift but
  * marks it (an enum value it does not know becomes an UnparsedObject and sets `_unparsed`, a field
  * it does not model lands in `additionalProperties`). So every response here must deserialize with

@@ -1,7 +1,7 @@
 import { JSON_CONTENT_TYPE } from '../../../simulator-kit/json-response.ts';
 
 /**
- * Datadog's error bodies (docs/providers/usage-sources-2.md §2.5): `{"errors": ["…"]}` (the client's
+ * Datadog's error bodies (docs/providers/sources-additions.md §2.5): `{"errors": ["…"]}` (the client's
  * APIErrorResponse), e.g. 403 `{"errors":["Forbidden"]}`. A few usage endpoints answer in JSON:API
  * form instead, `{"errors":[{"status","title","detail",…}]}` with `application/vnd.api+json`, as the
  * recorded billing_dimension_mapping 400 for a child org's keys does.

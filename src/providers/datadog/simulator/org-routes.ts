@@ -6,7 +6,7 @@ import { organization } from './wire.ts';
 
 /**
  * v1 routes beside the usage API: key validation and the managed organizations
- * (docs/providers/usage-sources-2.md §2.5). A parent-level organization's keys see the parent and
+ * (docs/providers/sources-additions.md §2.5). A parent-level organization's keys see the parent and
  * its child orgs (what "managed organizations" means for a multi-org account [inferred]); a child
  * org's keys see only their own org.
  */

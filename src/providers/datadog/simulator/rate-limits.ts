@@ -1,6 +1,6 @@
 /**
  * Datadog rate-limits per endpoint bucket and reports it on every response of a limited endpoint
- * (docs/providers/usage-sources-2.md §2.5): `X-RateLimit-Limit` (requests per period),
+ * (docs/providers/sources-additions.md §2.5): `X-RateLimit-Limit` (requests per period),
  * `X-RateLimit-Period` (seconds, calendar aligned: windows start at multiples of the period),
  * `X-RateLimit-Remaining`, `X-RateLimit-Reset` (seconds until the window ends) and
  * `X-RateLimit-Name`; beyond the limit, 429. Datadog publishes no numbers for the usage

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidSeedError } from '../../../simulator-kit/simulator-app.ts';
 
 /**
- * The Datadog Usage Metering simulator's seed (docs/providers/usage-sources-2.md §2.5). The seed
+ * The Datadog Usage Metering simulator's seed (docs/providers/sources-additions.md §2.5). The seed
  * holds the multi-org account (a parent and its child orgs), the API and application keys, one
  * generator per hourly usage series and the contract's billing dimensions with their unit prices
  * and commitments. Hourly values are generated from the series deterministically; money is never

@@ -7,7 +7,7 @@ import { DAY_MS, HOUR_MS, monthStart, type ChargeLine, type DatadogState } from 
 import { costRecord, dimensionMapping, hourlyRecord } from './wire.ts';
 
 /**
- * The Usage Metering v2 routes Tessera's `datadog` integration reads (docs/providers/usage-sources-2.md
+ * The Usage Metering v2 routes Tessera's `datadog` integration reads (docs/providers/sources-additions.md
  * §2.5): hourly usage by product family (cursor-paged), historical, estimated and (deprecated)
  * by-org cost at month or day resolution, and the billing-dimension mapping.
  */

@@ -3,7 +3,7 @@ import { sha256, type ChargeLine, type HourlyRow } from './state.ts';
 import type { DatadogDimension, DatadogOrg } from './seed-schema.ts';
 
 /**
- * Datadog's JSON shapes (docs/providers/usage-sources-2.md §2.5), as @datadog/datadog-api-client
+ * Datadog's JSON shapes (docs/providers/sources-additions.md §2.5), as @datadog/datadog-api-client
  * 1.64.0 models them and as Datadog's recorded responses write them: JSON:API `{data: [{id,
  * type, attributes}]}` with 64-hex ids, timestamps as `YYYY-MM-DDThh:mm:ss+00:00`.
  */

@@ -7,7 +7,7 @@ import { githubRoute, type GithubRequest, type GithubRouteDeps } from './route-k
 import type { GithubOrg } from './seed-schema.ts';
 import { copilotOrganizationDetails, organizationFull, publicUser, seatDetails } from './wire.ts';
 
-/** Scopes GitHub accepts for the Copilot seat-management endpoints (docs/providers/usage-sources.md §7.2). */
+/** Scopes GitHub accepts for the Copilot seat-management endpoints (docs/providers/sources.md §7.2). */
 const COPILOT_SCOPES = ['manage_billing:copilot', 'read:org'];
 
 function requireOrg(req: GithubRequest, login: string, docs: string): GithubOrg {
@@ -73,6 +73,6 @@ export function mountApiRoutes(app: Hono<SimEnv>, deps: GithubRouteDeps): void {
     return { body: seatDetails(seat, req.state, req.origin) };
   });
 
-  // The enhanced billing platform: premium-request usage and budgets (docs/providers/usage-sources.md §7.4).
+  // The enhanced billing platform: premium-request usage and budgets (docs/providers/sources.md §7.4).
   mountBillingRoutes(app, deps);
 }

@@ -8,7 +8,7 @@ import type { GithubOrg } from './seed-schema.ts';
 
 /**
  * GitHub's enhanced billing platform, the two reads the integration needs
- * (docs/providers/usage-sources.md §7.4): the premium-request usage report and the budgets list.
+ * (docs/providers/sources.md §7.4): the premium-request usage report and the budgets list.
  * Both sit under `/organizations/{org}/settings/billing/…`, where `{org}` is the login.
  *
  * Classic-token scopes are our decision: GitHub documents only the fine-grained "Administration"

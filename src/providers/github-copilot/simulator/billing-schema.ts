@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Seed entities of GitHub's enhanced billing platform (docs/providers/usage-sources.md §7.4): the
+ * Seed entities of GitHub's enhanced billing platform (docs/providers/sources.md §7.4): the
  * premium requests each user made per day and model, and the org's budgets. Both are new seed
  * fields with defaults (`[]`), so seeds written before them still load. Quantities are integers
  * (premium requests with the model multiplier already applied) and prices integer cents, so every

@@ -2,7 +2,7 @@ import type { GithubBudget, PremiumRequestUsage } from './billing-schema.ts';
 import type { GithubOrg } from './seed-schema.ts';
 
 /**
- * The enhanced billing platform's arithmetic and wire shapes (docs/providers/usage-sources.md
+ * The enhanced billing platform's arithmetic and wire shapes (docs/providers/sources.md
  * §7.4): the premium-request usage report and the `budget` objects. Everything is counted in
  * integer premium requests and integer cents; dollars appear only at the edge, as `cents / 100`,
  * which for an integer is the double nearest the exact decimal (so `String()` prints it exactly

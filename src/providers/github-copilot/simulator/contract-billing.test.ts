@@ -1,6 +1,6 @@
 /**
- * Contract test of the billing routes (docs/providers/usage-sources.md §0, §7.4;
- * usage-sources-2.md §2.4): the simulator's premium-request usage reports and budgets, validated
+ * Contract test of the billing routes (docs/providers/sources.md §0, §7.4;
+ * sources-additions.md §2.4): the simulator's premium-request usage reports and budgets, validated
  * against GitHub's own OpenAPI description (`@octokit/openapi@23.0.2`, through the vendored slice
  * in `spec/`), and read with GitHub's own client, `@octokit/rest`, whose types come from the same
  * description. contract.test.ts covers the seat operations the same way.

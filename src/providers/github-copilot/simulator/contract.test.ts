@@ -1,5 +1,5 @@
 /**
- * Contract test (docs/providers/usage-sources.md §0, §7): the simulator's real HTTP responses are validated
+ * Contract test (docs/providers/sources.md §0, §7): the simulator's real HTTP responses are validated
  * against GitHub's own REST OpenAPI description, `@octokit/openapi@23.0.2`
  * `generated/api.github.com.json`. That package unpacks to ~400 MB, so it is not a dependency:
  * `spec/api.github.com.copilot.json` is the slice of it that covers the operations we serve, cut

@@ -11,7 +11,7 @@ import type { GithubCopilotSeed, GithubSeat, GithubUser } from './seed-schema.ts
  * seats (three pages at per_page=100, seven at 40), hand-placed fixtures for every seat shape the
  * users mapping has to handle, and a second org the default token cannot see.
  *
- * Billing (docs/providers/usage-sources.md §7.4) comes from its own PRNG, so the seats above are
+ * Billing (docs/providers/sources.md §7.4) comes from its own PRNG, so the seats above are
  * exactly what they were before billing existed: premium-request usage per user, day and model
  * for the 90 days ending 2026-11-27 (the four fixture seats that used Copilot, and about a
  * quarter of the rest), user budgets on some seats past the first ten, and an org budget. The

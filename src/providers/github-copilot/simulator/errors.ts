@@ -1,5 +1,5 @@
 /**
- * GitHub's error body is `basic-error`: `{message, documentation_url, status}` (docs/providers/usage-sources.md
+ * GitHub's error body is `basic-error`: `{message, documentation_url, status}` (docs/providers/sources.md
  * §7.1). GitHub sends `status` as a string ("401"), and validation failures add `errors[]`.
  */
 export interface GithubErrorBody {

@@ -2,7 +2,7 @@ import type { Prng } from '../../../simulator-kit/prng.ts';
 import type { GithubBudget, PremiumRequestUsage } from './billing-schema.ts';
 
 /**
- * Deterministic premium-request usage and budgets for seeds (docs/providers/usage-sources.md
+ * Deterministic premium-request usage and budgets for seeds (docs/providers/sources.md
  * §7.4). Each user gets a profile (light, medium or heavy; one to three favourite models; busy on
  * weekdays, rare at weekends) and one line per model on each active day. Users with a budget are
  * stopped at it, as GitHub's `prevent_further_usage` does: a month's billed (net) requests never

@@ -1,7 +1,7 @@
 import { GithubApiError, MESSAGES } from './errors.ts';
 
 /**
- * GitHub's page-number paging (docs/providers/usage-sources.md §7.1, §7.2): `page` (1-based) and `per_page`
+ * GitHub's page-number paging (docs/providers/sources.md §7.1, §7.2): `page` (1-based) and `per_page`
  * (max 100; 50 by default on the Copilot seats list), with an RFC 5988 `Link` header naming the
  * `prev`, `next`, `last` and `first` pages, in that order, as GitHub writes them.
  *

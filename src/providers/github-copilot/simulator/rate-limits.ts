@@ -1,5 +1,5 @@
 /**
- * GitHub's primary rate limit (docs/providers/usage-sources.md §7.1): a fixed hourly window per user (5,000
+ * GitHub's primary rate limit (docs/providers/sources.md §7.1): a fixed hourly window per user (5,000
  * requests for a user or PAT), reported on every response in `x-ratelimit-limit`, `-remaining`,
  * `-used`, `-reset` (epoch seconds) and `-resource`. Past the limit GitHub answers 403 (or 429)
  * with `x-ratelimit-remaining: 0` until the reset time.

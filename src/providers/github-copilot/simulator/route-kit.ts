@@ -7,7 +7,7 @@ import { GITHUB_UNAUTHENTICATED_LIMIT, rateLimitHeaders, type GithubRateLimits }
 import type { GithubToken, GithubUser } from './seed-schema.ts';
 import type { GithubCopilotState } from './state.ts';
 
-/** REST API versions GitHub accepts in `X-GitHub-Api-Version` (docs/providers/usage-sources.md §7.1). */
+/** REST API versions GitHub accepts in `X-GitHub-Api-Version` (docs/providers/sources.md §7.1). */
 export const SUPPORTED_API_VERSIONS = ['2022-11-28', '2026-03-10'] as const;
 export const DEFAULT_API_VERSION = '2022-11-28';
 

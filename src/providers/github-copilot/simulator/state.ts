@@ -30,7 +30,7 @@ export class GithubCopilotState {
   private teams = new Map<string, GithubTeam>();
   /** org → user → seat, in seed (then assignment) order: the order the seats list returns. */
   private seatsByOrg = new Map<string, Map<string, GithubSeat>>();
-  /** The billing platform's "today" (docs/providers/usage-sources.md §7.4): default year and month, 24-month horizon. */
+  /** The billing platform's "today" (docs/providers/sources.md §7.4): default year and month, 24-month horizon. */
   billingToday = '';
   private premiumUsage: PremiumRequestUsage[] = [];
   private budgetList: GithubBudget[] = [];

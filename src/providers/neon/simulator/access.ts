@@ -4,11 +4,11 @@ import { ORG_ID_PATTERN, type NeonOrganization } from './seed-schema.ts';
 import type { NeonState } from './state.ts';
 
 /**
- * Who may see and change what (docs/providers/neon-api.md §2.1 matrix):
+ * Who may see and change what (docs/providers/neon.md §2.1 matrix):
  *  - a personal key sees every org its user is a member of; writes need that member to be admin;
  *  - an org key is admin over its own org, but may not remove members or invite (personal-only);
  *  - a project-scoped key sees no org endpoints at all.
- * An org the caller cannot see is a 404, never a 403, so ids do not leak (docs/providers/neon-api.md §9).
+ * An org the caller cannot see is a 404, never a 403, so ids do not leak (docs/providers/neon.md §9).
  */
 export type OrgWrite = 'update_member_role' | 'remove_member' | 'invite' | 'set_spending_limit';
 

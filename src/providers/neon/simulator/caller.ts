@@ -1,7 +1,7 @@
 import type { NeonKey } from './seed-schema.ts';
 import type { NeonState } from './state.ts';
 
-/** Who is calling, derived from the bearer key (docs/providers/neon-api.md §2.1). */
+/** Who is calling, derived from the bearer key (docs/providers/neon.md §2.1). */
 export type NeonCaller =
   | { kind: 'user'; key: NeonKey; userId: string }
   | { kind: 'org'; key: NeonKey; orgId: string }

@@ -5,7 +5,7 @@ import { consumptionPage, parseConsumptionQuery, requireEligiblePlan, requireRan
 import { neonRoute, type NeonRouteDeps } from './route-kit.ts';
 
 /**
- * The consumption routes (docs/providers/neon-api.md §7). After the key (401) and rate limits
+ * The consumption routes (docs/providers/neon.md §7). After the key (401) and rate limits
  * (429, including the 30-per-minute consumption bucket of §6), checks run in this order: every
  * parameter decoded (400), the org visible to the key (404; a project-scoped key gets the
  * `outside the project` 404 of the org routes), the plan eligible (403), the range fits the

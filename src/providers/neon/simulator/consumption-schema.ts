@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Seed format of the consumption data (docs/providers/neon-api.md §7, §10): the projects of each
+ * Seed format of the consumption data (docs/providers/neon.md §7, §10): the projects of each
  * org and their usage per UTC day. A day is the seed's grain: daily answers read it as stored,
  * monthly answers add days up, hourly answers split a day into 24 integer parts that add back up
  * to it, so every granularity reports the same totals. Both fields default to empty, so seeds

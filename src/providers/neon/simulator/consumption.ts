@@ -7,7 +7,7 @@ import type { NeonOrganization } from './seed-schema.ts';
 import type { NeonState } from './state.ts';
 
 /**
- * `GET /consumption_history/v2/projects` (docs/providers/neon-api.md §7.1): parameter decoding
+ * `GET /consumption_history/v2/projects` (docs/providers/neon.md §7.1): parameter decoding
  * (400s), the range check per granularity (406), plan eligibility (403) and the page itself.
  * Pure functions over the state, so tests can compute the answers the route must give.
  */

@@ -1,5 +1,5 @@
 /**
- * Contract test of the consumption route (docs/providers/neon-api.md §7.1, §11): the simulator's
+ * Contract test of the consumption route (docs/providers/neon.md §7.1, §11): the simulator's
  * real responses are validated against `getConsumptionHistoryPerProjectV2` in Neon's own OpenAPI
  * description (`@neondatabase/api-client` 2.7.3), its parameter checks against the spec's
  * parameter definitions, and Neon's own generated client is run against it.

@@ -1,5 +1,5 @@
 /**
- * Contract test (docs/providers/neon-api.md §11): the simulator's real HTTP responses are validated against
+ * Contract test (docs/providers/neon.md §11): the simulator's real HTTP responses are validated against
  * Neon's own OpenAPI spec from `@neondatabase/api-client` (pinned 2.7.3), and its query
  * validation is checked against the spec's parameter definitions. When the package is bumped,
  * this test is what tells us the simulator has drifted from Neon.
@@ -142,7 +142,7 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
     const res = await call(`/organizations/${ORG}/invitations`, { key: PERSONAL });
     assert.equal(res.status, 200);
     const errors = errorsOf(responseValidator('getOrganizationInvitations'), res.body);
-    // The schema says `format: uuid`, the spec's example says "some@email.com" (docs/providers/neon-api.md §3.6);
+    // The schema says `format: uuid`, the spec's example says "some@email.com" (docs/providers/neon.md §3.6);
     // our fixtures carry both on purpose. Anything else failing is real drift.
     const emailInvitedBy = res.body.invitations
       .map((inv: Json, i: number) => (inv.invited_by.includes('@') ? `/invitations/${i}/invited_by` : undefined))
@@ -279,7 +279,7 @@ describe('contract: simulator responses against @neondatabase/api-client 2.7.3',
       if (pattern.test(orgId)) assert.notEqual(res.status, 400, orgId);
       else assert.equal(res.status, 400, orgId);
     }
-    // member_id is `format: uuid` in the spec; a non-uuid is our documented 404, not a 400 (docs/providers/neon-api.md §9).
+    // member_id is `format: uuid` in the spec; a non-uuid is our documented 404, not a 400 (docs/providers/neon.md §9).
     assert.equal((await call(`/organizations/${ORG}/members/not-a-uuid`, { key: PERSONAL })).status, 404);
   });
 });
@@ -312,7 +312,7 @@ describe('contract: the recorded real /users/me body (realistic mode)', () => {
     assert.equal(JSON.stringify(res.body), JSON.stringify(jane), 'same fields, same order, same values');
   });
 
-  it('fails strict validation exactly where the real body breaks the spec (expected, docs/providers/neon-api.md §3.1)', async () => {
+  it('fails strict validation exactly where the real body breaks the spec (expected, docs/providers/neon.md §3.1)', async () => {
     const res = await simRequest(`${realistic.baseUrl}/users/me`, { key: janeKey });
     const errors = errorsOf(responseValidator('getCurrentUserInfo'), res.body);
     const found = errors.map((e) => `${e.instancePath} ${e.keyword} ${e.params.missingProperty ?? ''}`.trim()).sort();

@@ -2,7 +2,7 @@ import { createPrng, type Prng } from '../../../simulator-kit/prng.ts';
 import type { ConsumptionMetric, NeonConsumptionDay, NeonProject } from './consumption-schema.ts';
 
 /**
- * The default seed's projects and their daily usage (docs/providers/neon-api.md §7): 90 days
+ * The default seed's projects and their daily usage (docs/providers/neon.md §7): 90 days
  * ending on the fixed last full day 2026-11-27, so tests and the sandbox agree on what exists
  * whatever the wall clock says. Each project has its own usage profile, chosen so the unified
  * mapping meets every shape it must handle: an always-on production database, a staging

@@ -4,7 +4,7 @@ import { generateMembers } from './member-generator.ts';
 import type { NeonInvitation, NeonMemberRecord, NeonSeed, NeonUser } from './seed-schema.ts';
 
 /**
- * The seed the simulator starts with unless told otherwise (docs/providers/neon-api.md §10 "Fixtures that must
+ * The seed the simulator starts with unless told otherwise (docs/providers/neon.md §10 "Fixtures that must
  * exist"). Spec-example ids are used verbatim so docs, tests and the sandbox can all quote them.
  */
 

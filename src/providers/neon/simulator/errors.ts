@@ -1,7 +1,7 @@
 import type { SimContext } from '../../../simulator-kit/simulator-app.ts';
 
 /**
- * Neon's error body is `GeneralError`: `code` is in practice always "" (docs/providers/neon-api.md §5), and
+ * Neon's error body is `GeneralError`: `code` is in practice always "" (docs/providers/neon.md §5), and
  * `request_id` echoes the caller's X-Request-ID or else the id we put in the response header.
  */
 export interface NeonErrorBody {
@@ -24,7 +24,7 @@ export function neonErrorBody(c: SimContext, message: string): NeonErrorBody {
   return { code: '', message, request_id: supplied || c.get('requestId') };
 }
 
-/** Messages are our decision where Neon documents none (docs/providers/neon-api.md §9). */
+/** Messages are our decision where Neon documents none (docs/providers/neon.md §9). */
 export const MESSAGES = {
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',

@@ -3,7 +3,7 @@ import { rfc3339Seconds } from '../../../simulator-kit/time.ts';
 import type { NeonMemberRecord } from './seed-schema.ts';
 
 /**
- * Deterministic filler members with the variety a tolerant client must survive (docs/providers/neon-api.md §10):
+ * Deterministic filler members with the variety a tolerant client must survive (docs/providers/neon.md §10):
  * deactivated users, a missing `joined_at`, every role, `has_mfa` present or absent, and joins
  * that share a timestamp (so sorting must break ties).
  */

@@ -2,7 +2,7 @@ import { NeonApiError, MESSAGES } from './errors.ts';
 import type { NeonMemberRecord } from './seed-schema.ts';
 
 /**
- * Keyset paging over organisation members (docs/providers/neon-api.md §3.4, §9).
+ * Keyset paging over organisation members (docs/providers/neon.md §3.4, §9).
  *
  * The cursor is standard base64 of `{"member_id":…,"sort_by":…}`, exactly like Neon's example:
  * it names the last member of the previous page, and the next page starts strictly after that

@@ -1,6 +1,6 @@
 /**
  * Neon's own OpenAPI description, from the pinned `@neondatabase/api-client` (2.7.3), turned into
- * Ajv validators for the contract tests (docs/providers/neon-api.md §11). Test support only: the
+ * Ajv validators for the contract tests (docs/providers/neon.md §11). Test support only: the
  * simulator itself never reads the spec.
  */
 import assert from 'node:assert/strict';

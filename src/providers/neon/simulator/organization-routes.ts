@@ -25,7 +25,7 @@ export function mountOrganizationRoutes(app: Hono<SimEnv>, deps: NeonRouteDeps):
     };
   });
 
-  // getOrganizationMember: a bare Member, no user block (docs/providers/neon-api.md §3.5).
+  // getOrganizationMember: a bare Member, no user block (docs/providers/neon.md §3.5).
   neonRoute(app, deps, 'GET', '/organizations/:org_id/members/:member_id', ({ caller, state, param }) => {
     const orgId = requireVisibleOrg(state, caller, param('org_id')).id;
     return structuredClone(requireMember(state, orgId, param('member_id')).member);
@@ -57,7 +57,7 @@ export function mountOrganizationRoutes(app: Hono<SimEnv>, deps: NeonRouteDeps):
     return {};
   });
 
-  // getOrganizationInvitations: pending and accepted alike; accepted ones stay (docs/providers/neon-api.md §9).
+  // getOrganizationInvitations: pending and accepted alike; accepted ones stay (docs/providers/neon.md §9).
   neonRoute(app, deps, 'GET', '/organizations/:org_id/invitations', ({ caller, state, param }) => {
     const orgId = requireVisibleOrg(state, caller, param('org_id')).id;
     return { invitations: structuredClone(state.invitations(orgId)) };
@@ -95,7 +95,7 @@ export function mountOrganizationRoutes(app: Hono<SimEnv>, deps: NeonRouteDeps):
   });
 }
 
-/** Unknown ids and ids that are not uuids are both plain 404s (docs/providers/neon-api.md §9). */
+/** Unknown ids and ids that are not uuids are both plain 404s (docs/providers/neon.md §9). */
 function requireMember(state: NeonState, orgId: string, memberId: string): NeonMemberRecord {
   const record = UUID_PATTERN.test(memberId) ? state.member(orgId, memberId) : undefined;
   if (!record) throw new NeonApiError(404, MESSAGES.notFound);
@@ -105,7 +105,7 @@ function requireMember(state: NeonState, orgId: string, memberId: string): NeonM
 /**
  * All-or-nothing: a request naming an existing member, or the same email twice, creates nothing.
  * An invitee who already has a Neon account joins at once and the invitation stays listed, which
- * is how accepted invitations look (docs/providers/neon-api.md §3.6).
+ * is how accepted invitations look (docs/providers/neon.md §3.6).
  */
 function createInvitations(state: NeonState, orgId: string, invitedBy: string, requested: { email: string; role: NeonInvitation['role'] }[]): NeonInvitation[] {
   const memberEmails = new Set(state.members(orgId).map((m) => m.user.email.toLowerCase()));

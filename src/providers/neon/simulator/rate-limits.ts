@@ -9,7 +9,7 @@ export interface NeonRateLimitConfig {
   consumptionPerMinute?: number;
 }
 
-/** Neon's published limits (docs/providers/neon-api.md §6). */
+/** Neon's published limits (docs/providers/neon.md §6). */
 export const NEON_RATE_LIMITS: NeonRateLimitConfig = { perMinute: 700, burstPerSecond: 40, consumptionPerMinute: 30 };
 
 /** Route templates that draw on the consumption bucket as well as the general ones (§6). */

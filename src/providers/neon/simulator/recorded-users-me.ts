@@ -3,7 +3,7 @@
  * (neondatabase/neon-api-python `tests/cassettes/test_integration/test_me.yaml`), personal values
  * anonymised, field order kept. It breaks Neon's own spec: `billing_account` lacks the required
  * `state`, `payment_method` and `name`, `subscription_type` "free" is outside the enum, and
- * `name` holds the full name while `last_name` is empty (docs/providers/neon-api.md §3.1). The simulator's
+ * `name` holds the full name while `last_name` is empty (docs/providers/neon.md §3.1). The simulator's
  * realistic mode serves this shape so clients are tested against what Neon really sends.
  */
 export const RECORDED_USERS_ME_2024 = {

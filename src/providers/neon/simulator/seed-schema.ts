@@ -3,7 +3,7 @@ import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 import { checkConsumptionSeed, neonConsumptionDaySchema, neonProjectSchema } from './consumption-schema.ts';
 
 /**
- * The simulator's seed format (docs/providers/neon-api.md §10). Entities use Neon's own wire shapes where one
+ * The simulator's seed format (docs/providers/neon.md §10). Entities use Neon's own wire shapes where one
  * exists (Organization, Member, MemberUserInfo, Invitation), so a seed can be pasted from real
  * responses. Loading validates everything up front and names the offending path, because a bad
  * seed otherwise surfaces as a baffling 404 three calls later.
@@ -25,7 +25,7 @@ const dateTime = z.string().regex(DATE_TIME_PATTERN, 'must be an RFC 3339 date-t
 const email = z.string().max(256).regex(EMAIL_PATTERN, 'must be an email address');
 /**
  * Seeds may hold roles newer than MemberRole, so clients can be tested on unknown values
- * (docs/providers/neon-api.md §8); only PATCH and POST bodies are held to the enum.
+ * (docs/providers/neon.md §8); only PATCH and POST bodies are held to the enum.
  */
 const role = z.string().min(1);
 
@@ -79,7 +79,7 @@ export const neonInvitationSchema = z.looseObject({
   id: uuid,
   email,
   org_id: orgId,
-  /** Opaque: the schema says user id, Neon's own example holds an email (docs/providers/neon-api.md §3.6). */
+  /** Opaque: the schema says user id, Neon's own example holds an email (docs/providers/neon.md §3.6). */
   invited_by: z.string().min(1),
   invited_at: dateTime,
   role,
@@ -110,7 +110,7 @@ export const neonSeedSchema = z
     keys: z.array(neonKeySchema).default([]),
     /** org id → monthly cap in cents, or null for "no limit". Orgs left out have no limit. */
     spending_limits: z.record(z.string(), z.number().int().min(1).nullable()).default({}),
-    /** Projects and their usage per day (docs/providers/neon-api.md §7, §10; consumption-schema.ts). Optional: older seeds have neither. */
+    /** Projects and their usage per day (docs/providers/neon.md §7, §10; consumption-schema.ts). Optional: older seeds have neither. */
     projects: z.array(neonProjectSchema).default([]),
     consumption: z.array(neonConsumptionDaySchema).default([]),
   })

@@ -13,7 +13,7 @@ import { mountConsumptionRoutes } from './consumption-routes.ts';
 
 /** Neon's switches for documented-but-varying behaviour. */
 export interface NeonSwitches {
-  /** `/users/me` returns the recorded 2024 body shape, spec violations included (docs/providers/neon-api.md §3.1). */
+  /** `/users/me` returns the recorded 2024 body shape, spec violations included (docs/providers/neon.md §3.1). */
   realisticUserMe?: boolean;
   /** `/users/me/organizations` with an org key: the 2.7.3 owning org (default) or the older 403 (§2.3). */
   orgKeyUsersMeOrganizations?: '2.7.3' | 'legacy-403';

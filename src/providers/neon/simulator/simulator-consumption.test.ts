@@ -1,5 +1,5 @@
 /**
- * The consumption route's own behaviour (docs/providers/neon-api.md §4, §6, §7.1): the default
+ * The consumption route's own behaviour (docs/providers/neon.md §4, §6, §7.1): the default
  * seed, paging, filters, the order of checks, the range rules per granularity, the 30-per-minute
  * bucket, and that every granularity reports the same totals as the seed's days.
  */

@@ -15,7 +15,7 @@ import { simRequest } from './sim-client.ts';
 import { BIG, ORG, UUID_RE, type MembersPage } from './simulator-test-kit.ts';
 
 describe('neon seeds', () => {
-  it('defaultNeonSeed has every fixture docs/providers/neon-api.md §10 requires', () => {
+  it('defaultNeonSeed has every fixture docs/providers/neon.md §10 requires', () => {
     const seed = parseNeonSeed(defaultNeonSeed());
     const example = seed.members.filter((m) => m.org_id === ORG);
     assert.ok(example.length >= 25 && example.length <= 40, `${example.length} members`);

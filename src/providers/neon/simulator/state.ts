@@ -23,7 +23,7 @@ export class NeonState {
   private membersByOrg = new Map<string, Map<string, NeonMemberRecord>>();
   /**
    * Removed members, kept so a cursor that points at one still has a position: the members
-   * cursor holds only a member id (docs/providers/neon-api.md §3.4), and removing that member mid-scan must not
+   * cursor holds only a member id (docs/providers/neon.md §3.4), and removing that member mid-scan must not
    * break the scan.
    */
   private removedMembers = new Map<string, NeonMemberRecord>();
@@ -35,7 +35,7 @@ export class NeonState {
   /** project id → UTC day (`YYYY-MM-DD`) → that day's metrics; a missing day or metric is 0. */
   private consumptionByProject = new Map<string, Map<string, Partial<Record<ConsumptionMetric, number>>>>();
   /**
-   * The consumption clock: the end of the latest seeded day (docs/providers/neon-api.md §7). The
+   * The consumption clock: the end of the latest seeded day (docs/providers/neon.md §7). The
    * billing period holding it is the current one (no `period_end`) and nothing is reported after
    * it. Seeds without consumption fall back to the wall clock.
    */
@@ -154,7 +154,7 @@ export class NeonState {
 
   /**
    * Whether some Neon account uses this email: a seeded user, or anyone who is a member of some
-   * org. Invitees with an account join at once (docs/providers/neon-api.md §3.6).
+   * org. Invitees with an account join at once (docs/providers/neon.md §3.6).
    */
   accountByEmail(email: string): { user_id: string; email: string } | undefined {
     const wanted = email.toLowerCase();

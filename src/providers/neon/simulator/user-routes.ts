@@ -5,9 +5,9 @@ import { currentUserInfo, realisticCurrentUserInfo } from './current-user-info.t
 import { MESSAGES, NeonApiError } from './errors.ts';
 import { neonRoute, type NeonRouteDeps } from './route-kit.ts';
 
-/** `/auth`, `/users/me` and `/users/me/organizations`: who the key belongs to (docs/providers/neon-api.md §2). */
+/** `/auth`, `/users/me` and `/users/me/organizations`: who the key belongs to (docs/providers/neon.md §2). */
 export function mountUserRoutes(app: Hono<SimEnv>, deps: NeonRouteDeps): void {
-  // getAuthDetails. A project key reports its creating admin as an `api_key_user` (docs/providers/neon-api.md §9).
+  // getAuthDetails. A project key reports its creating admin as an `api_key_user` (docs/providers/neon.md §9).
   neonRoute(app, deps, 'GET', '/auth', ({ caller }) => ({
     account_id: accountIdOf(caller),
     auth_method: caller.kind === 'org' ? 'api_key_org' : 'api_key_user',

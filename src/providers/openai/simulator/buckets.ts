@@ -2,7 +2,7 @@ import { MESSAGES } from './errors.ts';
 import { badParam, type Params } from './params.ts';
 
 /**
- * Time buckets of the usage and costs endpoints (docs/providers/usage-sources.md §4.6, §4.7):
+ * Time buckets of the usage and costs endpoints (docs/providers/sources.md §4.6, §4.7):
  * `start_time` (required, inclusive) aligned down to the bucket width in UTC, `end_time`
  * (exclusive; default and ceiling: the end of the current bucket at the simulator's clock), at most
  * `limit` buckets per page, and an opaque `next_page` token that `page` sends back. Every period

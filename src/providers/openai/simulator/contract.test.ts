@@ -1,5 +1,5 @@
 /**
- * Contract test (docs/providers/usage-sources.md §0, §4): OpenAI's own Node SDK, `openai@6.49.0`,
+ * Contract test (docs/providers/sources.md §0, §4): OpenAI's own Node SDK, `openai@6.49.0`,
  * pointed at the simulator, calls every admin method the simulator serves, and checks the typed
  * fields, its paging and its error classes. The SDK validates nothing, so every raw response is
  * also validated against OpenAI's OpenAPI description (the pinned slice in spec/). When either

@@ -132,7 +132,7 @@ const PROJECT_KEYS: OpenAIProjectKey[] = PROJECTS.flatMap((p) =>
 /** A project key of the owner, for the "a normal key gets 403" path. */
 export const DEFAULT_OPENAI_PROJECT_KEY = PROJECT_KEYS[0].value;
 
-/** OpenAI list prices in µ$ per million units (docs/providers/usage-sources.md §4.7; vector storage $0.10/GB-day). */
+/** OpenAI list prices in µ$ per million units (docs/providers/sources.md §4.7; vector storage $0.10/GB-day). */
 export const DEFAULT_OPENAI_PRICES: OpenAIPrice[] = [
   { product: 'gpt-4o', item: 'input', micro_usd_per_million: 2_500_000 },
   { product: 'gpt-4o', item: 'cached_input', micro_usd_per_million: 1_250_000 },

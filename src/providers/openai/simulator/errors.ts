@@ -1,5 +1,5 @@
 /**
- * OpenAI's error body (docs/providers/usage-sources.md §4.1):
+ * OpenAI's error body (docs/providers/sources.md §4.1):
  * `{"error":{"message","type","param","code"}}`, all four keys always present (null allowed).
  * Texts are OpenAI's where they are well known (missing and incorrect keys, insufficient scopes,
  * rate limits); validation messages follow the style of OpenAI's parameter errors, which the

@@ -6,7 +6,7 @@ import { openaiRoute, type OpenAIRouteDeps } from './route-kit.ts';
 import { cursorList, invite, organizationUser, project } from './wire.ts';
 
 /**
- * The admin cursor lists and their single-object reads (docs/providers/usage-sources.md
+ * The admin cursor lists and their single-object reads (docs/providers/sources.md
  * §4.2–§4.4): users, invites, projects. `limit` 1–100 (default 20), `after` an object id
  * (exclusive), answered as `{object:"list", data, first_id, last_id, has_more}`.
  */

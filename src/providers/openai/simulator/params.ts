@@ -4,7 +4,7 @@ import { MESSAGES, OpenAIApiError } from './errors.ts';
  * Query parameters as OpenAI's clients send them. The official SDKs encode arrays with brackets
  * (`group_by[]=a&group_by[]=b`, URL-encoded); curl users and OpenAPI generators send the plain
  * repeated form (`group_by=a&group_by=b`); both, and indexed keys (`group_by[0]=a`), are accepted
- * (docs/providers/usage-sources.md §4.6). A bad value is a 400 naming the parameter.
+ * (docs/providers/sources.md §4.6). A bad value is a 400 naming the parameter.
  */
 export class Params {
   constructor(readonly search: URLSearchParams) {}

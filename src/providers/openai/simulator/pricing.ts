@@ -1,7 +1,7 @@
 import type { OpenAIPrice, PriceItem, UsageRecord } from './seed-schema.ts';
 
 /**
- * Usage → cost line items (docs/providers/usage-sources.md §4.7). The costs endpoint never holds
+ * Usage → cost line items (docs/providers/sources.md §4.7). The costs endpoint never holds
  * money of its own: every amount is a seed usage record priced by the seed's price table, so
  * "costs add up" by construction. Money is integer arithmetic throughout: prices are integer
  * micro-dollars per million units, each line is rounded half-up to whole cents once (like an

@@ -7,7 +7,7 @@ import type { OpenAIAdminKey } from './seed-schema.ts';
 import type { OpenAIState } from './state.ts';
 
 /**
- * The gate every admin route runs, in OpenAI's order (docs/providers/usage-sources.md §4.1):
+ * The gate every admin route runs, in OpenAI's order (docs/providers/sources.md §4.1):
  * the bearer key (401: missing, unknown or revoked), the organization's request rate (429 with
  * `retry-after`), the key's kind (a project key `sk-proj-…` lacks the admin scopes: 403), then
  * the handler, whose OpenAIApiError becomes OpenAI's error body.

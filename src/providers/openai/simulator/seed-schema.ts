@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseSeedWith } from '../../../simulator-kit/seed.ts';
 
 /**
- * The OpenAI Admin API simulator's seed format (docs/providers/usage-sources.md §4). Users,
+ * The OpenAI Admin API simulator's seed format (docs/providers/sources.md §4). Users,
  * invites and projects are stored close to OpenAI's wire shapes; usage is stored as compact
  * per-day records (one per project × user × API key × model) that the routes aggregate into
  * buckets, and `prices` turns those records into the costs endpoint's line items, so costs are
@@ -22,7 +22,7 @@ export const USAGE_KINDS = [
 ] as const;
 export type UsageKind = (typeof USAGE_KINDS)[number];
 
-/** Billable quantities a price can apply to (docs/providers/usage-sources.md §4.7 line items). */
+/** Billable quantities a price can apply to (docs/providers/sources.md §4.7 line items). */
 export const PRICE_ITEMS = ['input', 'cached_input', 'output', 'images', 'characters', 'seconds', 'storage', 'sessions'] as const;
 export type PriceItem = (typeof PRICE_ITEMS)[number];
 
@@ -70,7 +70,7 @@ export const userSchema = z.object({
   is_scale_tier_authorized_purchaser: z.boolean().nullable().default(null),
   technical_level: z.string().nullable().default(null),
   developer_persona: z.string().nullable().default(null),
-  /** `user.enabled`: false for a deactivated account (unified status `inactive`, docs/providers/usage-sources.md §4.9). */
+  /** `user.enabled`: false for a deactivated account (unified status `inactive`, docs/providers/sources.md §4.9). */
   enabled: z.boolean().default(true),
   banned: z.boolean().default(false),
   picture: z.string().nullable().default(null),

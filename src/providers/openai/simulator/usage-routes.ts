@@ -8,7 +8,7 @@ import { IMAGE_SIZES, IMAGE_SOURCES, type UsageKind, type UsageRecord } from './
 import type { OpenAIState } from './state.ts';
 
 /**
- * `GET /organization/usage/{kind}` and `GET /organization/costs` (docs/providers/usage-sources.md
+ * `GET /organization/usage/{kind}` and `GET /organization/costs` (docs/providers/sources.md
  * §4.6, §4.7). Seed records are daily; a `1h` or `1m` bucket gets an even integer share of its
  * day (vector-store bytes are a level, so every slot reports the day's value). Results group by
  * the requested keys, with every group key of the kind present and null when not grouped.

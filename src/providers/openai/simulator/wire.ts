@@ -2,7 +2,7 @@ import type { OpenAIInvite, OpenAIProject, OpenAIUser } from './seed-schema.ts';
 import type { OpenAIState } from './state.ts';
 
 /**
- * OpenAI's wire shapes for the admin objects (docs/providers/usage-sources.md §4.2–§4.4), keys in
+ * OpenAI's wire shapes for the admin objects (docs/providers/sources.md §4.2–§4.4), keys in
  * the order OpenAI's spec examples use. Nullable fields are sent as null, never left out.
  */
 

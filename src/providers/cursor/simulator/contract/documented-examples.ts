@@ -1,5 +1,5 @@
 /**
- * Cursor's documented payloads, transcribed from docs/providers/usage-sources.md. §6.1 and §6.2
+ * Cursor's documented payloads, transcribed from docs/providers/sources.md. §6.1 and §6.2
  * print JSON examples, copied verbatim. §6.3 and §6.4 print the documented objects as field lists
  * (names, types, units, value sets); these are transcribed into one object each, every listed
  * field present with a value of the documented kind (the §6.2 member's id, name and email; the

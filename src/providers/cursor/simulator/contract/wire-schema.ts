@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * Cursor's Admin API response shapes as documented, written down as zod schemas: Cursor publishes
- * no OpenAPI file and no SDK (docs/providers/usage-sources-2.md §2.3, §2.10), so this is the
+ * no OpenAPI file and no SDK (docs/providers/sources-additions.md §2.3, §2.10), so this is the
  * strongest machine-readable contract there is. Every field is the one docs/providers/
- * usage-sources.md names, with its documented type; fields documented only by third parties are
+ * sources.md names, with its documented type; fields documented only by third parties are
  * optional; objects are strict, so a field the documentation does not name fails validation.
  * Where the documentation is silent, the schema is permissive and says so.
  */

@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { SLICE_FILE } from './extract-openapi-slice.ts';
 
 /**
- * Validators for the vendored slice of GitHub's OpenAPI description (docs/providers/usage-sources.md
+ * Validators for the vendored slice of GitHub's OpenAPI description (docs/providers/sources.md
  * §0), for contract tests: an operation's documented response schema per status, converted from
  * OpenAPI 3.0 to JSON Schema (`nullable` becomes a `null` type; local `#/components/…` refs are
  * resolved against the slice).

@@ -1,7 +1,7 @@
 /**
  * Cuts the admin operations the OpenAI simulator serves out of OpenAI's OpenAPI description
  * (GitHub `openai/openai-openapi`, `openapi.yaml`, pinned at commit f85dbe2 as
- * docs/providers/usage-sources.md §0 decides), with every component they reference
+ * docs/providers/sources.md §0 decides), with every component they reference
  * (transitively), into the small JSON file the contract test validates responses with. Why a
  * slice: the spec is a 3 MB YAML file that no npm package ships. Regenerated, never hand-edited:
  *
