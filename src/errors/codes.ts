@@ -44,7 +44,7 @@ export const ERROR_CODES = {
     status: 429,
     summary: "The provider's documented request budget for this account is spent for longer than Tessera may wait; wait Retry-After seconds.",
   },
-  TESSERA_UPSTREAM_UNREACHABLE: { status: 502, summary: 'The provider could not be reached (connection refused, DNS, TLS, egress policy).' },
+  TESSERA_UPSTREAM_UNREACHABLE: { status: 502, summary: 'The provider could not be reached (connection refused, DNS, TLS).' },
   TESSERA_UPSTREAM_TIMEOUT: { status: 504, summary: 'The provider did not answer within the upstream timeout.' },
   TESSERA_OAUTH_FAILED: { status: 0, summary: 'The provider refused an OAuth token exchange or refresh; statusCode follows its answer.' },
   // 5xx of our own

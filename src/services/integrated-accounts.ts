@@ -102,6 +102,9 @@ export function validateCredentials(def: IntegrationDefinition, context: Record<
     if (typeof value !== 'string') failures.push({ path: `context.${field.name}`, message: `${field.label} must be a string` });
     else if (field.pattern && !new RegExp(field.pattern).test(value))
       failures.push({ path: `context.${field.name}`, message: `${field.label} must match ${field.pattern}` });
+    // A select's value may reach a URL (`base_url: https://api.{{context.site}}`): only the listed options pass.
+    else if (field.type === 'single_select' && field.options?.length && !field.options.some((o) => o.value === value))
+      failures.push({ path: `context.${field.name}`, message: `${field.label} must be one of ${field.options.map((o) => o.value).join(', ')}` });
   }
   if (failures.length) throw errors.validation(`Invalid credentials for ${def.label}: ${failures.map((f) => f.message).join('; ')}`, failures);
 }

@@ -139,6 +139,17 @@ describe('datadog connections', () => {
     });
     assert.equal(res.status, 400);
   });
+
+  test("a site that is not one of Datadog's is refused before any call: it would become the API host", async () => {
+    const res = await stack.api('/integrated-account', {
+      method: 'POST',
+      body: JSON.stringify({ tenant_id: 'dd-test', integration: 'datadog', context: { api_key: K.api, application_key: K.app, site: 'attacker.example/x#' } }),
+    });
+    const body = (await res.json()) as { code: string; message: string };
+    assert.equal(res.status, 400);
+    assert.equal(body.code, 'TESSERA_VALIDATION_FAILED');
+    assert.match(body.message, /Datadog site must be one of datadoghq.com, us3.datadoghq.com/);
+  });
 });
 
 describe('datadog remote errors and rate limits', () => {
