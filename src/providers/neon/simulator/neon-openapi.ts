@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createOpenApiAjv, openApiToJsonSchema } from '../../../simulator-kit/openapi-schema.ts';
 import { parse as parseYaml } from 'yaml';
 
 export type Json = Record<string, any>;
@@ -18,35 +18,8 @@ const SPEC_FILE = join(dirname(require.resolve('@neondatabase/api-client/package
 export const spec = parseYaml(readFileSync(SPEC_FILE, 'utf8')) as Json;
 const SPEC_ID = 'neon-spec';
 
-/**
- * OpenAPI 3.0 → JSON Schema for Ajv: `nullable: true` becomes a `null` type (or an anyOf around
- * a $ref/allOf), and local `#/components/...` refs are made absolute against the spec document.
- */
-export function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'nullable' || key === 'example' || key === 'examples') continue;
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${SPEC_ID}${value}` : toJsonSchema(value);
-  }
-  if ((node as Json).nullable !== true) return out;
-  if (typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-    return out;
-  }
-  return { anyOf: [out, { type: 'null' }] };
-}
-
-export function createAjv(extra: { coerceTypes?: boolean } = {}): Ajv {
-  // Strict off: the spec carries OpenAPI-only keywords (discriminator, x-*, deprecated).
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, ...extra });
-  addFormatsModule.default(ajv);
-  // OpenAPI's numeric formats say nothing JSON Schema can check beyond `type`.
-  for (const format of ['int32', 'int64', 'uint32', 'uint64', 'float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(format, true);
-  return ajv;
-}
+export const toJsonSchema = (node: unknown) => openApiToJsonSchema(node, SPEC_ID);
+export const createAjv = createOpenApiAjv;
 
 export const ajv = createAjv();
 ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) as Json });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createOpenApiAjv, openApiToJsonSchema } from '../../../../simulator-kit/openapi-schema.ts';
 import { SLICE_FILE } from './extract-openapi-slice.ts';
 
 /**
@@ -15,27 +15,8 @@ type Json = Record<string, any>;
 export const spec = JSON.parse(readFileSync(SLICE_FILE, 'utf8')) as Json;
 const SPEC_ID = 'github-spec';
 
-function toJsonSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toJsonSchema);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'nullable' || key === 'example' || key === 'examples') continue;
-    out[key] = key === '$ref' && typeof value === 'string' && value.startsWith('#/') ? `${SPEC_ID}${value}` : toJsonSchema(value);
-  }
-  if ((node as Json).nullable !== true) return out;
-  if (typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-    return out;
-  }
-  return { anyOf: [out, { type: 'null' }] };
-}
-
-// Strict off: the spec carries OpenAPI-only keywords (discriminator, deprecated, x-github).
-const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
-addFormatsModule.default(ajv);
-for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(format, true);
+const toJsonSchema = (node: unknown) => openApiToJsonSchema(node, SPEC_ID);
+const ajv = createOpenApiAjv();
 ajv.addSchema({ $id: SPEC_ID, components: toJsonSchema(spec.components) as Json });
 
 export const resolveRef = (node: Json): Json =>
