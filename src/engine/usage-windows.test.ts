@@ -219,4 +219,29 @@ describe('GET /unified/usage-metering/usage over a window', () => {
     assert.equal(upstream.requests.length, 4);
     assert.ok(Date.now() - started >= 900, `the fourth call waited for the budget window (${Date.now() - started} ms)`);
   });
+
+  test('a base URL may name account values; one the account lacks is a 400 naming it, before any call', async () => {
+    const port = new URL(upstream.url).port;
+    const connectWith = async (context: Record<string, unknown>) => {
+      const res = await stack.api('/integrated-account', {
+        method: 'POST',
+        body: JSON.stringify({
+          tenant_id: 't',
+          integration: 'usagefix',
+          context: { api_key: 'k', ...context },
+          integration_override: { base_url: 'http://127.0.0.1:{{context.port}}' },
+        }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const withPort = await connectWith({ port });
+    const ok = await json(usage(withPort, 'start_date=2026-10-01&end_date=2026-10-03'));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.result.length, 2);
+    upstream.requests.length = 0;
+    const without = await json(usage(await connectWith({}), 'start_date=2026-10-01&end_date=2026-10-03'));
+    assert.equal(without.status, 400);
+    assert.match(without.body.message, /base URL needs context\.port/);
+    assert.equal(upstream.requests.length, 0);
+  });
 });
