@@ -17,12 +17,24 @@ const envSchema = z.object({
   TESSERA_UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TESSERA_UPSTREAM_MAX_RETRY_WAIT_S: z.coerce.number().positive().default(30),
   TESSERA_UPSTREAM_RETRY_BASE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Hosts beyond the integrations' own that upstream calls may reach (egress policy): host, host:port, *.domain, IP, CIDR. */
+  TESSERA_UPSTREAM_ALLOW: z.string().default(''),
+  /** 50 MiB: past it the body is abandoned mid-read (502). */
+  TESSERA_UPSTREAM_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(52_428_800),
+  /** The total time one request may spend on upstream work, retries and waits included. */
+  TESSERA_UPSTREAM_REQUEST_BUDGET_MS: z.coerce.number().int().positive().default(30_000),
   TESSERA_IGNORE_LIMIT_MAX_RECORDS: z.coerce.number().int().positive().default(10_000),
   TESSERA_IGNORE_LIMIT_MAX_PAGES: z.coerce.number().int().positive().default(200),
   /** 0 turns a limit off. */
   TESSERA_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(500),
   TESSERA_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(0).default(50),
   TESSERA_RATE_LIMIT_WINDOW_S: z.coerce.number().int().positive().default(10),
+  /** The largest request body accepted (413 past it), counted as it streams in. */
+  TESSERA_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** How long a repeat of an Idempotency-Key waits for the first request to finish. */
+  TESSERA_IDEMPOTENCY_WAIT_S: z.coerce.number().positive().default(30),
+  /** A claim whose owner has not renewed it for this long was interrupted (replica gone). */
+  TESSERA_IDEMPOTENCY_LEASE_S: z.coerce.number().positive().default(30),
 });
 
 export interface TesseraConfig {
@@ -35,8 +47,21 @@ export interface TesseraConfig {
   encryptionKey?: string;
   cursorSecret?: string;
   logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
-  upstream: { timeoutMs: number; maxRetries: number; maxRetryWaitSeconds: number; retryBaseMs: number };
+  upstream: {
+    timeoutMs: number;
+    maxRetries: number;
+    maxRetryWaitSeconds: number;
+    retryBaseMs: number;
+    /** TESSERA_UPSTREAM_ALLOW, split on commas (parsed by upstream/egress-rules.ts). */
+    allow: string[];
+    maxResponseBytes: number;
+    requestBudgetMs: number;
+  };
   rateLimits: { perToken: number; perAccount: number; windowSeconds: number };
+  /** TESSERA_MAX_BODY_BYTES: request bodies over it are refused with 413 (src/http/body-limit.ts). */
+  maxBodyBytes: number;
+  /** Idempotency-Key claims shared by replicas (src/http/idempotency.ts); the owner renews every leaseMs / 6. */
+  idempotency: { waitMs: number; leaseMs: number };
   /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
 }
@@ -63,8 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       maxRetries: e.TESSERA_UPSTREAM_MAX_RETRIES,
       maxRetryWaitSeconds: e.TESSERA_UPSTREAM_MAX_RETRY_WAIT_S,
       retryBaseMs: e.TESSERA_UPSTREAM_RETRY_BASE_MS,
+      allow: e.TESSERA_UPSTREAM_ALLOW.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      maxResponseBytes: e.TESSERA_UPSTREAM_MAX_RESPONSE_BYTES,
+      requestBudgetMs: e.TESSERA_UPSTREAM_REQUEST_BUDGET_MS,
     },
     pageLimits: { maxRecords: e.TESSERA_IGNORE_LIMIT_MAX_RECORDS, maxPages: e.TESSERA_IGNORE_LIMIT_MAX_PAGES },
+    maxBodyBytes: e.TESSERA_MAX_BODY_BYTES,
+    idempotency: { waitMs: e.TESSERA_IDEMPOTENCY_WAIT_S * 1000, leaseMs: e.TESSERA_IDEMPOTENCY_LEASE_S * 1000 },
     rateLimits: {
       perToken: e.TESSERA_RATE_LIMIT_TOKEN,
       perAccount: e.TESSERA_RATE_LIMIT_ACCOUNT,

@@ -3,9 +3,12 @@ import type { IntegrationDefinition } from '../integrations/definition-schema.ts
 import type { IntegratedAccountRecord } from '../store/types.ts';
 import { compose, httpSender } from '../upstream/http-sender.ts';
 import { budgetInterceptor } from '../upstream/interceptors/budget.ts';
+import { Deadline, deadlineInterceptor } from '../upstream/interceptors/deadline.ts';
 import { retryInterceptor, type RetryDecision } from '../upstream/interceptors/retry.ts';
 import { traceInterceptor } from '../upstream/interceptors/trace.ts';
+import { normalizeRetryAfter, parseRetryAfter } from '../upstream/retry-after.ts';
 import type { Send, UpstreamCallRecord, UpstreamResponse } from '../upstream/types.ts';
+import { contextViews } from './context.ts';
 import { evaluate } from './expressions/evaluate.ts';
 import type { EngineServices, Execution } from './types.ts';
 
@@ -14,7 +17,9 @@ const RETRYABLE_STATUSES = new Set([423, 502, 503, 504]);
 /** How long the provider asked us to wait, from the integration's rate_limit expressions (the larger of the two). */
 export async function classifyRateLimit(integration: IntegrationDefinition, response: UpstreamResponse): Promise<RetryDecision> {
   const rl = integration.rate_limit;
-  const scope = { status: response.status, headers: response.headers };
+  // Retry-After as delta-seconds whatever form the provider used: expressions such as
+  // `$number(headers.retry-after)` would otherwise fail on an HTTP-date.
+  const scope = { status: response.status, headers: normalizeRetryAfter(response.headers) };
   const rateLimited = rl?.is_rate_limited
     ? Boolean(await evaluate(rl.is_rate_limited, scope, { label: `${integration.name} rate_limit.is_rate_limited` }))
     : response.status === 429;
@@ -22,8 +27,9 @@ export async function classifyRateLimit(integration: IntegrationDefinition, resp
   const waits: number[] = [];
   const retryAfter = rl?.retry_after_header_expression
     ? await evaluate(rl.retry_after_header_expression, scope, { label: `${integration.name} rate_limit.retry_after_header_expression` })
-    : Number(response.headers['retry-after']);
-  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) waits.push(retryAfter);
+    : scope.headers['retry-after'];
+  const retryAfterSeconds = parseRetryAfter(retryAfter);
+  if (retryAfterSeconds !== undefined) waits.push(retryAfterSeconds);
   if (rl?.rate_limit_header_expression) {
     const reset = await evaluate(rl.rate_limit_header_expression, scope, { label: `${integration.name} rate_limit.rate_limit_header_expression` });
     if (typeof reset === 'number' && Number.isFinite(reset)) waits.push(Math.max(0, reset - Date.now() / 1000));
@@ -45,13 +51,28 @@ export interface ExecutionInput {
 export function createExecution(input: ExecutionInput): Execution {
   const calls: UpstreamCallRecord[] = [];
   const budget = input.integration.rate_limit?.budget;
-  const send = compose(input.transport ?? httpSender(input.config.timeoutMs), [
+  // One time budget for all of this request's upstream work (retries and waits included).
+  const deadline = new Deadline(input.config.requestBudgetMs);
+  const remainingMs = () => deadline.remainingMs();
+  const sender =
+    input.transport ??
+    httpSender({
+      timeoutMs: input.config.timeoutMs,
+      maxResponseBytes: input.config.maxResponseBytes,
+      // The shipped definition's hosts, by name: an account's override never widens them.
+      egress: input.services.egress,
+      integration: input.integration.name,
+      deadline,
+    });
+  const send = compose(sender, [
+    deadlineInterceptor(deadline),
     retryInterceptor({
       maxRetries: input.config.maxRetries,
       maxWaitSeconds: input.config.maxRetryWaitSeconds,
       baseDelayMs: input.config.retryBaseMs,
       retryableStatuses: RETRYABLE_STATUSES,
       classify: (response) => classifyRateLimit(input.integration, response),
+      remainingMs,
     }),
     traceInterceptor(calls),
     // Innermost: every attempt, retries included, spends the provider's documented budget.
@@ -63,6 +84,7 @@ export function createExecution(input: ExecutionInput): Execution {
             requests: budget.requests,
             perSeconds: budget.per_seconds,
             maxWaitSeconds: input.config.maxRetryWaitSeconds,
+            remainingMs,
           }),
         ]
       : []),
@@ -70,12 +92,13 @@ export function createExecution(input: ExecutionInput): Execution {
   return {
     integration: input.integration,
     account: input.account,
-    context: structuredClone(input.account.context),
+    ...contextViews(input.account.context, input.services.isSecret),
     send,
     calls,
     services: input.services,
     signal: input.signal,
     idempotencyKey: input.idempotencyKey,
     before: {},
+    timeBudget: deadline,
   };
 }

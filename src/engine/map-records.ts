@@ -1,5 +1,5 @@
 import type { CallConfig } from '../integrations/definition-schema.ts';
-import { evaluate } from './expressions/evaluate.ts';
+import { evaluate, evaluateRecords, FILTERED_OUT, type ExpressionBudget } from './expressions/evaluate.ts';
 import type { MappedRecord, UnifiedCall } from './types.ts';
 import type { WindowChunk } from './windows.ts';
 
@@ -28,8 +28,8 @@ export interface LookupMatchScope {
  * The record a lookup attempt's `match` finds in one page, or undefined/null. Exported, like
  * mapUpstreamRecords, so `tessera unified test-mapping` gives `match` the engine's own scope.
  */
-export function matchLookup(expression: string, scope: LookupMatchScope, label: string): Promise<unknown> {
-  return evaluate(expression, { ...scope }, { label });
+export function matchLookup(expression: string, scope: LookupMatchScope, label: string, budget?: ExpressionBudget): Promise<unknown> {
+  return evaluate(expression, { ...scope }, { label, budget });
 }
 
 export interface MapRecordsInput {
@@ -45,6 +45,8 @@ export interface MapRecordsInput {
   headers: Record<string, string>;
   /** The window chunk this page belongs to, for lists over a date window. */
   window?: WindowChunk;
+  /** The request's budget for override expressions (expressions/budget.ts). */
+  budget?: ExpressionBudget;
 }
 
 /**
@@ -72,21 +74,31 @@ export async function mapUpstreamRecords(input: MapRecordsInput): Promise<Mapped
     const mapped = await evaluate(
       config.response_mapping,
       { ...base, response: records, body: records, records },
-      { label: `${label} response_mapping`, timeoutMs: records.length * ARRAY_MS_PER_RECORD },
+      { label: `${label} response_mapping`, timeoutMs: records.length * ARRAY_MS_PER_RECORD, budget: input.budget },
     );
     const list = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]) as unknown[];
     const aligned = list.length === records.length;
     return list.flatMap((m, i) => (isObject(m) ? [{ unified: withRemoteData(m, aligned ? records[i] : undefined), raw: aligned ? records[i] : m }] : []));
   }
+  // Per record, but evaluated as one batch: an override's mapping costs one sandbox job per page.
+  const results = await evaluateRecords({
+    filter: config.filter,
+    mapping: config.response_mapping,
+    base,
+    records,
+    recordKeys: ['record', 'response', 'body'],
+    filterLabel: `${label} filter`,
+    mappingLabel: `${label} response_mapping`,
+    budget: input.budget,
+  });
   const out: MappedRecord[] = [];
-  for (const record of records) {
-    const scope = { ...base, record, response: record, body: record };
-    if (config.filter && !(await evaluate(config.filter, scope, { label: `${label} filter` }))) continue;
-    const mapped = await evaluate(config.response_mapping, scope, { label: `${label} response_mapping` });
+  results.forEach((mapped, i) => {
+    if (mapped === FILTERED_OUT) return;
+    const record = records[i];
     // One upstream record may be several unified rows (a usage bucket and its results): an array
     // result is flattened, each row keeping the record as its raw source.
     for (const row of Array.isArray(mapped) ? mapped : [mapped]) if (isObject(row)) out.push({ unified: withRemoteData(row, record), raw: record });
-  }
+  });
   return out;
 }
 

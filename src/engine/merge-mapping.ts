@@ -9,6 +9,8 @@ export function deepMergeReplacingArrays(base: unknown, override: unknown): unkn
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(override)) {
+    // A stored override is JSON from a client: an own `__proto__` key must not reach a prototype.
+    if (k === '__proto__') continue;
     if (v === null) delete out[k];
     else out[k] = deepMergeReplacingArrays(out[k], v);
   }

@@ -1,6 +1,7 @@
 import type { PaginationDefinition } from '../integrations/definition-schema.ts';
 import type { UpstreamResponse } from '../upstream/types.ts';
-import { evaluate } from './expressions/evaluate.ts';
+import { errors } from '../errors/catalogue.ts';
+import { evaluate, type ExpressionBudget } from './expressions/evaluate.ts';
 
 /**
  * Every upstream paging style reduced to one shape: `request(state)` says how to ask for a page,
@@ -20,6 +21,8 @@ export interface PageContext {
   limit?: number;
   query: Record<string, unknown>;
   url: string;
+  /** The request's budget for override expressions (an integration_override may set the dynamic paging expressions). */
+  budget?: ExpressionBudget;
 }
 
 export interface Paginator {
@@ -36,6 +39,14 @@ export function getPath(value: unknown, path: string | undefined): unknown {
     cur = cur[part];
   }
   return cur;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 const empty = (): PageRequest => ({ query: {}, headers: {} });
@@ -107,7 +118,14 @@ export function createPaginator(def: PaginationDefinition | null | undefined): P
         async request(state, ctx) {
           const req = empty();
           if (typeof state?.url === 'string') {
-            if (new URL(state.url).origin !== new URL(ctx.url).origin) throw new Error('Link header points to another origin');
+            // The state came back in a next_cursor: the account's base URL may have changed since
+            // it was issued. Never follow it to another origin (it would carry the account's
+            // credentials there); the client restarts the listing instead.
+            if (originOf(state.url) !== new URL(ctx.url).origin) {
+              throw errors.staleCursor(
+                "next_cursor points at a different upstream origin than the account's current base URL (it changed since the cursor was issued); restart the listing without next_cursor",
+              );
+            }
             req.url = state.url;
           }
           return req;
@@ -148,7 +166,7 @@ export function createPaginator(def: PaginationDefinition | null | undefined): P
       const currentValues = async (state: PageState | undefined, ctx: PageContext) => {
         if (state) return state.values as Record<string, unknown> | undefined;
         if (!c.get_initial_pagination_values_expression) return undefined;
-        return evaluate(c.get_initial_pagination_values_expression, scope(ctx), { label: 'pagination initial values' });
+        return evaluate(c.get_initial_pagination_values_expression, scope(ctx), { label: 'pagination initial values', budget: ctx.budget });
       };
       return {
         async request(state, ctx) {
@@ -164,8 +182,8 @@ export function createPaginator(def: PaginationDefinition | null | undefined): P
             body: response.body,
             paginationValues,
           });
-          const cursor = await evaluate(c.get_cursor_from_response_expression, s, { label: 'pagination cursor' });
-          const values = await evaluate(c.get_pagination_values_expression, { ...s, cursor }, { label: 'pagination values' });
+          const cursor = await evaluate(c.get_cursor_from_response_expression, s, { label: 'pagination cursor', budget: ctx.budget });
+          const values = await evaluate(c.get_pagination_values_expression, { ...s, cursor }, { label: 'pagination values', budget: ctx.budget });
           if (cursor === undefined || cursor === null || values === null || values === undefined) return null;
           return { cursor, values };
         },

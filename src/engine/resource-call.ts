@@ -4,7 +4,7 @@ import type { AuthorizationDefinition, IntegrationDefinition, ResourceMethodDefi
 import { BudgetExhausted } from '../upstream/interceptors/budget.ts';
 import { RetryExhausted } from '../upstream/interceptors/retry.ts';
 import { UpstreamNetworkError, type UpstreamRequest, type UpstreamResponse } from '../upstream/types.ts';
-import { evaluate } from './expressions/evaluate.ts';
+import { evaluate, requestBudget } from './expressions/evaluate.ts';
 import { ensureFreshToken } from './oauth2/index.ts';
 import { createPaginator, getPath, type PageState } from './pagination.ts';
 import { dropUnresolved, renderPath, renderValue, type PlaceholderScope } from './placeholders.ts';
@@ -51,7 +51,8 @@ export interface ResourceCallResult {
 }
 
 export function findMethod(integration: IntegrationDefinition, resource: string, method: string): ResourceMethodDefinition {
-  const def = integration.resources[resource]?.[method];
+  const methods = Object.hasOwn(integration.resources, resource) ? integration.resources[resource] : undefined;
+  const def = methods && Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (!def) throw errors.methodNotSupported(`Resource ${resource} has no method ${method} on integration ${integration.name}`);
   return def;
 }
@@ -69,8 +70,10 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     ? { path: call.rawPath.path, method: call.rawPath.method as ResourceMethodDefinition['method'], body_format: 'raw', pagination: null }
     : findMethod(integration, call.resource, call.method);
   const scope: PlaceholderScope = {
-    context: exec.context,
-    credentials: exec.context,
+    // The request builder is the one place secrets are read: the shipped definition's
+    // placeholders and authorization. Overrides cannot name a secret (integrations/override-secrets.ts).
+    context: exec.credentials,
+    credentials: exec.credentials,
     query: call.query ?? {},
     id: call.id,
     body: call.body,
@@ -99,7 +102,7 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
     if (v !== null && v !== undefined) headers[k.toLowerCase()] = String(v);
   }
   // Paging expressions see the unified limit as query.limit even when the provider calls it otherwise.
-  const pageCtx = { limit: call.limit, query: call.limit === undefined ? query : { limit: call.limit, ...query }, url };
+  const pageCtx = { limit: call.limit, query: call.limit === undefined ? query : { limit: call.limit, ...query }, url, budget: requestBudget(exec) };
   if (paginator) {
     const page = await paginator.request(call.pageState, pageCtx);
     Object.assign(query, page.query);
@@ -151,6 +154,13 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
   }
   if (call.role === 'main') exec.lastMain = { request, response };
   if (response.status < 200 || response.status >= 300) throw await remoteError(exec, def, response);
+  if (!call.rawPath) {
+    const problem = unexpectedBody(def, response);
+    if (problem) {
+      const raw = typeof response.body === 'string' ? response.body.slice(0, 1000) : response.body;
+      throw errors.upstreamInvalidResponse(`${integration.label} answered ${call.resource}.${call.method} with ${response.status} and ${problem}`, raw);
+    }
+  }
 
   const data = getPath(response.body, def.response_path);
   const records = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
@@ -181,7 +191,7 @@ async function authorizationHeaders(auth: AuthorizationDefinition, scope: Placeh
     }
     case 'header': {
       if ('expression' in auth.config) {
-        const result = await evaluate(auth.config.expression, { url, requestOptions: {}, context: scope.context }, { label: 'authorization expression' });
+        const result = await evaluate(auth.config.expression, { url, requestOptions: {}, context: scope.credentials }, { label: 'authorization expression' });
         return Object.fromEntries(Object.entries(result ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
       }
       return { [auth.config.header_name.toLowerCase()]: String(renderValue(auth.config.header_value, scope)) };
@@ -207,7 +217,7 @@ async function remoteError(exec: Execution, def: ResourceMethodDefinition, respo
     const out = await evaluate(
       expression,
       { response: { status, headers: response.headers, body: response.body }, headers: response.headers, status, data: response.body },
-      { label: `${exec.integration.name} error_expression` },
+      { label: `${exec.integration.name} error_expression`, budget: requestBudget(exec) },
     );
     if (out && typeof out === 'object') {
       if (typeof out.message === 'string') message = out.message;
@@ -218,6 +228,20 @@ async function remoteError(exec: Execution, def: ResourceMethodDefinition, respo
   const insight = status === 403 ? { forbidden_error: { description: INSIGHT_TEXT.forbidden_error, value: { missing_scopes: [] } } } : undefined;
   if (status === 401) await exec.services.markNeedsReauth(exec.account.id, message || 'The provider rejected the credentials');
   return new TesseraError(status, message, { remote: { rawResponse: response.body, headers: forwardedHeaders(exec, response.headers) }, insight });
+}
+
+/**
+ * What is wrong with a 2xx body the method cannot use, or undefined. A read (GET, POST-for-read)
+ * or a method that names a `response_path` returns JSON records or an object; an empty or non-JSON
+ * body there is a provider fault (an outage page, a proxy in the way), never "no records". Writes
+ * may answer empty (204, a bare 200 on delete). `/custom` passes any body through.
+ */
+function unexpectedBody(def: ResourceMethodDefinition, response: UpstreamResponse): string | undefined {
+  const expectsJson = def.method === 'get' || def.query_in_body === true || def.response_path !== undefined;
+  if (!expectsJson) return undefined;
+  if (response.body === null || response.body === undefined || response.body === '') return 'an empty body, where JSON was expected';
+  if (typeof response.body === 'string') return `a body of type ${response.contentType.split(';')[0] || 'unknown'} that is not JSON, where JSON was expected`;
+  return undefined;
 }
 
 function defaultRemoteMessage(body: unknown): string | undefined {

@@ -1,6 +1,7 @@
 import { TesseraError } from '../errors/catalogue.ts';
 import type { StepDefinition } from '../integrations/definition-schema.ts';
-import { evaluate } from './expressions/evaluate.ts';
+import { evaluate, requestBudget } from './expressions/evaluate.ts';
+import { applyContextPatch } from './context.ts';
 import { fetchAllPages } from './fetch-pages.ts';
 import { callResource } from './resource-call.ts';
 import type { Execution } from './types.ts';
@@ -28,7 +29,7 @@ export async function runSteps(exec: Execution, steps: StepDefinition[] | undefi
   for (const [index, step] of (steps ?? []).entries()) {
     const input = () => ({ ...scope, context: exec.context, before: exec.before, step: index });
     const where = `${label} step ${step.name ?? index}`;
-    if (step.run_if && !(await evaluate(step.run_if, input(), { label: `${where} run_if` }))) continue;
+    if (step.run_if && !(await evaluate(step.run_if, input(), { label: `${where} run_if`, budget: requestBudget(exec) }))) continue;
     let result: unknown;
     const config = step.config as Record<string, any>;
     switch (step.type) {
@@ -45,20 +46,20 @@ export async function runSteps(exec: Execution, steps: StepDefinition[] | undefi
         break;
       }
       case 'transform':
-        result = await evaluate(String(config.expression), input(), { label: where });
+        result = await evaluate(String(config.expression), input(), { label: where, budget: requestBudget(exec) });
         break;
       case 'set_context':
       case 'update_context': {
-        const patch = await evaluate(String(config.expression), input(), { label: where });
+        const patch = await evaluate(String(config.expression), input(), { label: where, budget: requestBudget(exec) });
         if (patch && typeof patch === 'object' && Object.keys(patch).length) {
-          Object.assign(exec.context, patch);
+          applyContextPatch(exec, patch as Record<string, unknown>);
           if (step.type === 'update_context') await exec.services.persistContext(exec.account.id, patch);
         }
         result = patch;
         break;
       }
       case 'error': {
-        const message = await evaluate(String(config.message ?? '"Request cannot be completed"'), input(), { label: where });
+        const message = await evaluate(String(config.message ?? '"Request cannot be completed"'), input(), { label: where, budget: requestBudget(exec) });
         throw new TesseraError(Number(config.status ?? 400), String(message), { code: 'TESSERA_STEP_FAILED' });
       }
     }

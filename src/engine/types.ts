@@ -1,5 +1,6 @@
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { Logger } from '../logger.ts';
+import type { EgressPolicy } from '../upstream/egress-policy.ts';
 import type { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
 import type { Send, UpstreamCallRecord, UpstreamRequest, UpstreamResponse } from '../upstream/types.ts';
@@ -13,8 +14,12 @@ export interface Cache {
 /** What the engine may ask of the layers around it, without knowing them. */
 export interface EngineServices {
   cache: Cache;
+  /** Which context keys are secrets: they reach the request builder only (docs/security.md). */
+  isSecret: (key: string) => boolean;
   /** Providers' documented request budgets, per account, shared by every request of the process. */
   budgets?: RequestBudgets;
+  /** Where upstream calls may go (upstream/egress-policy.ts): the sender and the OAuth token client use it. */
+  egress: EgressPolicy;
   logger: Logger;
   /** Persist keys discovered by `update_context` steps (top-level keys of `patch` replace the stored ones). */
   persistContext(accountId: string, patch: Record<string, unknown>): Promise<void>;
@@ -35,8 +40,17 @@ export interface EngineServices {
 export interface Execution {
   integration: IntegrationDefinition;
   account: IntegratedAccountRecord;
-  /** The account's context for this request: starts as the stored one, steps may add to it. */
+  /**
+   * The account's context as mappings, steps, error messages and debug output see it: the
+   * stored one without its secrets. Steps may add to it (engine/context.ts applyContextPatch).
+   */
   context: Record<string, unknown>;
+  /**
+   * The whole context, secrets included, for the request builder only: the shipped definition's
+   * placeholders and authorization (resource-call.ts) and the OAuth2 token flow. Never an
+   * expression's input.
+   */
+  credentials: Record<string, unknown>;
   send: Send;
   calls: UpstreamCallRecord[];
   /** The last main data call, for the `debug` envelope. */
@@ -46,6 +60,8 @@ export interface Execution {
   idempotencyKey?: string;
   /** Results of steps, by name and in order. */
   before: Record<string, unknown>;
+  /** The request's time budget for upstream work (TESSERA_UPSTREAM_REQUEST_BUDGET_MS). */
+  timeBudget: { restart(): void };
   /** Whether integration-level `before` steps already ran for this request. */
   integrationStepsDone?: boolean;
 }

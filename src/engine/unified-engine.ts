@@ -2,7 +2,7 @@ import { errors } from '../errors/catalogue.ts';
 import type { CallConfig, MappingConfig, SideLoadConfig } from '../integrations/definition-schema.ts';
 import type { UnifiedResource } from '../models/types.ts';
 import type { CursorCodec } from './cursor.ts';
-import { evaluate } from './expressions/evaluate.ts';
+import { evaluate, requestBudget } from './expressions/evaluate.ts';
 import { DEFAULT_PAGE_LIMITS, fetchAllPages, type PageLimits } from './fetch-pages.ts';
 import type { PageState } from './pagination.ts';
 import { renderValue } from './placeholders.ts';
@@ -115,6 +115,9 @@ export class UnifiedEngine {
       if (!page.nextCursor) return { partial: page.partial, resumeCursor: null, pages, records };
       cursor = page.nextCursor;
       if (pages >= this.limits.maxPages || records >= this.limits.maxRecords) return { partial: true, resumeCursor: cursor, pages, records };
+      // The time budgets bound one page's wait, not a listing that is long by design.
+      exec.timeBudget.restart();
+      requestBudget(exec).reset();
     }
   }
 
@@ -146,7 +149,7 @@ export class UnifiedEngine {
     const label = `${exec.integration.name} ${call.model}/${call.resource} ${call.method}`;
     checkRequiredBody(mapping.request_body_schema, call.body);
     const body = mapping.request_body_mapping
-      ? await evaluate(mapping.request_body_mapping, scope, { label: `${label} request_body_mapping` })
+      ? await evaluate(mapping.request_body_mapping, scope, { label: `${label} request_body_mapping`, budget: requestBudget(exec) })
       : mapping.body !== undefined
         ? renderValue(mapping.body, scope)
         : call.body;
@@ -176,7 +179,7 @@ export class UnifiedEngine {
       ? await evaluate(
           mapping.id_expression,
           { response: result.data, body: result.data, query: call.query, context: exec.context, id: call.id },
-          { label: `${label} id_expression` },
+          { label: `${label} id_expression`, budget: requestBudget(exec) },
         )
       : (call.id ?? (result.data as Record<string, unknown> | null)?.id);
     if (mapping.respond_with_get && getMapping && writtenId !== undefined && writtenId !== null) {
@@ -220,7 +223,9 @@ export class UnifiedEngine {
   private async outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall, window?: WindowChunk): Promise<Record<string, unknown>> {
     const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body, window };
     const fixed = renderValue(config.query ?? {}, scope);
-    const mapped = config.query_mapping ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping` }) : {};
+    const mapped = config.query_mapping
+      ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping`, budget: requestBudget(exec) })
+      : {};
     return { ...fixed, ...(mapped && typeof mapped === 'object' ? mapped : {}) };
   }
 
@@ -237,7 +242,10 @@ export class UnifiedEngine {
       before: exec.before,
       id: call.id,
     };
-    const headers = await evaluate(config.request_header_mapping, scope, { label: `${call.model}/${call.resource} request_header_mapping` });
+    const headers = await evaluate(config.request_header_mapping, scope, {
+      label: `${call.model}/${call.resource} request_header_mapping`,
+      budget: requestBudget(exec),
+    });
     if (!headers || typeof headers !== 'object') return undefined;
     return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
   }
@@ -277,6 +285,7 @@ export class UnifiedEngine {
               attempt.match,
               { records: page.records, id: call.id, query: call.query, context: exec.context, previous },
               `${call.model}/${call.resource} lookup ${index} match`,
+              requestBudget(exec),
             );
             if (found !== undefined && found !== null) return true;
             previous.push(...page.records);
@@ -313,7 +322,7 @@ export class UnifiedEngine {
       ? await evaluate(
           config.response_mapping,
           { response: result.data, body: result.data, context: exec.context, query: call.query },
-          { label: `side_load ${key}` },
+          { label: `side_load ${key}`, budget: requestBudget(exec) },
         )
       : result.data;
     if (cacheKey) await exec.services.cache.set(cacheKey, value, config.cache_ttl_seconds!);
@@ -340,6 +349,7 @@ export class UnifiedEngine {
       context: exec.context,
       before: exec.before,
       headers: exec.lastMain?.response.headers ?? {},
+      budget: requestBudget(exec),
     });
   }
 
@@ -359,7 +369,7 @@ export class UnifiedEngine {
         side_load: {},
         id: call.id,
       },
-      { label: `${call.model}/${call.resource} response_mapping` },
+      { label: `${call.model}/${call.resource} response_mapping`, budget: requestBudget(exec) },
     );
     const list = kind === 'list' ? (Array.isArray(result) ? result : []) : [result];
     return list.filter(isObject).map((r) => ({ unified: r as Record<string, unknown>, raw: null }));

@@ -20,6 +20,7 @@ export const REASON_PHRASES: Record<number, string> = {
   408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  431: 'Request Header Fields Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   423: 'Locked',
@@ -149,6 +150,7 @@ export const errors = {
       },
     }),
   invalidCursor: () => new TesseraError(400, 'Invalid next_cursor', { code: 'TESSERA_INVALID_CURSOR' }),
+  staleCursor: (message: string) => new TesseraError(400, message, { code: 'TESSERA_CURSOR_STALE' }),
   oauthState: (message: string) => new TesseraError(400, message, { code: 'TESSERA_OAUTH_STATE_INVALID' }),
   unauthorized: (message = 'Invalid API token') => new TesseraError(401, message, { code: 'TESSERA_UNAUTHORIZED' }),
   needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication', { code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' }),
@@ -161,14 +163,27 @@ export const errors = {
   recordNotFound: (message: string) => new TesseraError(404, message, { code: 'TESSERA_RECORD_NOT_FOUND' }),
   methodNotAllowed: (message: string) => new TesseraError(405, message, { code: 'TESSERA_METHOD_NOT_ALLOWED' }),
   conflict: (message: string) => new TesseraError(409, message, { code: 'TESSERA_CONFLICT' }),
+  idempotencyInProgress: (message: string, retryAfterSeconds: number) =>
+    new TesseraError(409, message, { code: 'TESSERA_IDEMPOTENCY_IN_PROGRESS', headers: { 'retry-after': String(retryAfterSeconds) } }),
+  idempotencyOutcomeUnknown: (message: string) => new TesseraError(409, message, { code: 'TESSERA_IDEMPOTENCY_OUTCOME_UNKNOWN' }),
   payloadTooLarge: (message: string) => new TesseraError(413, message, { code: 'TESSERA_PAYLOAD_TOO_LARGE' }),
+  expressionLimitExceeded: (message: string) => new TesseraError(422, message, { code: 'TESSERA_EXPRESSION_LIMIT_EXCEEDED' }),
   rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>
     new TesseraError(429, message, { code: 'TESSERA_RATE_LIMITED', headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
   accountBlocked: () => new TesseraError(503, 'Integrated account is blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' }),
   internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { code: 'TESSERA_INTERNAL', cause }),
   mappingFailed: (message: string) => new TesseraError(500, message, { code: 'TESSERA_MAPPING_FAILED' }),
+  /** The caller's own override failed: theirs to fix, so never a 5xx. */
+  overrideFailed: (message: string) => new TesseraError(422, message, { code: 'TESSERA_OVERRIDE_FAILED' }),
   upstreamUnreachable: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null } }),
   upstreamTimeout: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIMEOUT', remote: { rawResponse: null } }),
+  upstreamTimeBudgetSpent: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIME_BUDGET_SPENT', remote: { rawResponse: null } }),
+  upstreamRedirectRefused: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_REDIRECT_REFUSED', remote: { rawResponse: null } }),
+  upstreamTooLarge: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_RESPONSE_TOO_LARGE', remote: { rawResponse: null } }),
+  upstreamInvalidResponse: (message: string, rawResponse: unknown) =>
+    new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_INVALID_RESPONSE', remote: { rawResponse } }),
+  // Not a remote error: no provider was contacted; the definition or the configuration points somewhere disallowed.
+  egressRefused: (message: string) => new TesseraError(502, message, { code: 'TESSERA_EGRESS_REFUSED' }),
 };
 
 export function isTesseraError(e: unknown): e is TesseraError {

@@ -11,12 +11,19 @@ export const ERROR_CODES = {
     status: 400,
     summary: 'A query parameter has a value the method cannot take (a date that is not a date, a window over the maximum, a filter the source lacks).',
   },
-  TESSERA_INVALID_BODY: { status: 400, summary: 'The request body is not valid JSON, or not the JSON object the method takes.' },
+  TESSERA_INVALID_BODY: {
+    status: 400,
+    summary: 'The request body is not valid JSON (the message gives the position), nests deeper than 64 levels, or is not the JSON object the method takes.',
+  },
   TESSERA_VALIDATION_FAILED: { status: 400, summary: 'A body, credential set or mapping override failed validation; details.failures lists each path.' },
   TESSERA_MISSING_QUERY_PARAMETERS: { status: 400, summary: 'Required query parameters are missing; truto_error_insight names them.' },
   TESSERA_MISSING_BODY_FIELDS: { status: 400, summary: 'Required body fields are missing; truto_error_insight names them.' },
   TESSERA_INVALID_CURSOR: { status: 400, summary: 'next_cursor was not issued by this server for this account and resource, or was altered.' },
   TESSERA_OAUTH_STATE_INVALID: { status: 400, summary: 'The OAuth connect state is unknown, altered or expired.' },
+  TESSERA_CURSOR_STALE: {
+    status: 400,
+    summary: "next_cursor points at an upstream URL whose origin is no longer the account's base URL (the base URL changed since it was issued).",
+  },
   // 401 / 403
   TESSERA_UNAUTHORIZED: { status: 401, summary: 'No API token, or one that is unknown or revoked.' },
   TESSERA_ACCOUNT_NEEDS_REAUTH: { status: 401, summary: 'The integrated account needs new credentials before it can be used.' },
@@ -35,7 +42,28 @@ export const ERROR_CODES = {
     status: 409,
     summary: 'The request conflicts with what exists (an override already defined, an Idempotency-Key reused with another request).',
   },
-  TESSERA_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
+  TESSERA_IDEMPOTENCY_IN_PROGRESS: {
+    status: 409,
+    summary: 'The first request with this Idempotency-Key is still running (on any replica) after the repeat waited for it; retry later.',
+  },
+  TESSERA_IDEMPOTENCY_OUTCOME_UNKNOWN: {
+    status: 409,
+    summary:
+      'The first request with this Idempotency-Key was interrupted, or failed after the provider may have received it; its outcome is unknown and it is not run again.',
+  },
+  TESSERA_REQUEST_TIMEOUT: { status: 408, summary: 'The request line, headers or body did not arrive within the server timeout.' },
+  TESSERA_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts (TESSERA_MAX_BODY_BYTES).' },
+  TESSERA_HEADERS_TOO_LARGE: { status: 431, summary: 'The request line and headers are larger than the server accepts.' },
+  TESSERA_EXPRESSION_LIMIT_EXCEEDED: {
+    status: 422,
+    summary:
+      "An override's expression (unified_model_override, integration_override or an environment mapping) exceeded the sandbox's limits: time, memory, result size or the request's expression budget; the message names the expression.",
+  },
+  TESSERA_OVERRIDE_FAILED: {
+    status: 422,
+    summary:
+      "An override's expression failed at run time on the provider's data (a wrong function, a type error); the message names the expression and position.",
+  },
   TESSERA_RATE_LIMITED: { status: 429, summary: "Tessera's own rate limit for the token or the account; wait Retry-After seconds." },
   // Remote: the provider's answer (truto_is_remote_error: true)
   TESSERA_REMOTE_ERROR: { status: 0, summary: 'The provider answered with an error; statusCode is its status and raw_response its body.' },
@@ -46,6 +74,20 @@ export const ERROR_CODES = {
   },
   TESSERA_UPSTREAM_UNREACHABLE: { status: 502, summary: 'The provider could not be reached (connection refused, DNS, TLS).' },
   TESSERA_UPSTREAM_TIMEOUT: { status: 504, summary: 'The provider did not answer within the upstream timeout.' },
+  TESSERA_UPSTREAM_TIME_BUDGET_SPENT: {
+    status: 504,
+    summary: "The request's total time for upstream work (TESSERA_UPSTREAM_REQUEST_BUDGET_MS, retries and waits included) ran out.",
+  },
+  TESSERA_UPSTREAM_REDIRECT_REFUSED: { status: 502, summary: 'The provider redirected to another origin, or more than 5 times; Tessera does not follow.' },
+  TESSERA_UPSTREAM_RESPONSE_TOO_LARGE: { status: 502, summary: "The provider's response is larger than TESSERA_UPSTREAM_MAX_RESPONSE_BYTES." },
+  TESSERA_UPSTREAM_INVALID_RESPONSE: {
+    status: 502,
+    summary: 'The provider answered 2xx with a body that is not what the method returns (empty, or not JSON where JSON is expected).',
+  },
+  TESSERA_EGRESS_REFUSED: {
+    status: 502,
+    summary: 'The egress policy refused the upstream host: not named by the integration nor TESSERA_UPSTREAM_ALLOW, or an internal address.',
+  },
   TESSERA_OAUTH_FAILED: { status: 0, summary: 'The provider refused an OAuth token exchange or refresh; statusCode follows its answer.' },
   // 5xx of our own
   TESSERA_ACCOUNT_BLOCKED: { status: 503, summary: 'The integrated account is blocked by an administrator.' },

@@ -10,6 +10,8 @@ import { unifiedRoutes } from './routes/unified/unified.ts';
 import { proxyRoutes } from './routes/proxy/proxy.ts';
 import { customRoutes } from './routes/custom/custom.ts';
 import { idempotency } from './idempotency.ts';
+import { requestBodyLimit } from './body-limit.ts';
+import { refuseControlCharactersInPath } from './path-guard.ts';
 import { rateLimit } from './rate-limit.ts';
 import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
 import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
@@ -35,6 +37,10 @@ export function createHttpApp(services: AppServices) {
       'request',
     );
   });
+
+  // Before anything reads a body (idempotency hashes it, routes parse it) and before any lookup.
+  app.use('*', requestBodyLimit(services.config.maxBodyBytes));
+  app.use('*', refuseControlCharactersInPath());
 
   app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
   // Public like /health; generated from the routes registered on this app when it is requested.

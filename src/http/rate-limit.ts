@@ -1,13 +1,29 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { errors } from '../errors/catalogue.ts';
+import { parseQueryString, requireAccountId } from '../query/unified-query.ts';
 import type { WindowHit } from '../store/counters/window-counter.ts';
+import { rawQueryString } from './respond.ts';
 import type { HttpEnv } from './types.ts';
 
 /**
+ * The account exactly as the routes resolve it (the same query parser, the UUID lowercased), so
+ * that neither the letter case nor another spelling of the parameter (percent-encoded, repeated)
+ * opens a window of its own. Undefined when the route will refuse the request with a 400 before
+ * it reaches any account.
+ */
+function accountOf(c: Context<HttpEnv>): string | undefined {
+  try {
+    return requireAccountId(parseQueryString(rawQueryString(c)).integrated_account_id).toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Tessera's own limits (docs/contract.md §9): N requests per window per API token on every
- * authenticated route, and M per window per integrated account on /unified and /proxy (keyed on
- * the `integrated_account_id` query parameter). Over either, 429 with Retry-After set to the
- * seconds left in the window. Every answer carries the tighter limit's RateLimit-* headers.
+ * authenticated route, and M per window per integrated account on /unified, /proxy and /custom
+ * (keyed on the `integrated_account_id` query parameter). Over either, 429 with Retry-After set to
+ * the seconds left in the window. Every answer carries the tighter limit's RateLimit-* headers.
  *
  * If the counter store fails (Redis down), requests pass and the failure is logged: the limits
  * protect upstreams from bursts, they are not worth an outage.
@@ -19,8 +35,8 @@ export function rateLimit(): MiddlewareHandler<HttpEnv> {
     const principal = c.get('principal');
     const checks: { limit: number; key: string; what: string }[] = [];
     if (perToken > 0) checks.push({ limit: perToken, key: `token:${principal.tokenId}`, what: 'API token' });
-    const accountId = c.req.query('integrated_account_id');
-    if (perAccount > 0 && accountId && /^\/(unified|proxy)\//.test(c.req.path)) {
+    const accountId = perAccount > 0 && /^\/(unified|proxy|custom)\//.test(c.req.path) ? accountOf(c) : undefined;
+    if (accountId) {
       checks.push({ limit: perAccount, key: `account:${principal.environmentId}:${accountId}`, what: 'integrated account' });
     }
     if (checks.length === 0) return next();

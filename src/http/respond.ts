@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { ZodError } from 'zod';
-import { errors, isTesseraError, TesseraError } from '../errors/catalogue.ts';
+import { HTTPException } from 'hono/http-exception';
+import { errors, isTesseraError, reasonPhrase, TesseraError } from '../errors/catalogue.ts';
 
 import { JSON_TYPE } from '../media-types.ts';
+import { parseJsonBody } from './json-body.ts';
 
 export { JSON_TYPE };
 
@@ -13,6 +15,8 @@ export function sendJson(c: Context, status: number, body: unknown, headers: Rec
 /** Any thrown value becomes the contract's envelope; unexpected ones are logged and hidden. */
 export function toTesseraError(e: unknown): TesseraError {
   if (isTesseraError(e)) return e;
+  // Hono's own middleware throws these for request problems; they are the client's, in the envelope.
+  if (e instanceof HTTPException && e.status < 500) return new TesseraError(e.status, e.message || reasonPhrase(e.status));
   if (e instanceof ZodError) {
     const failures = e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
     return errors.validation(`Invalid request: ${failures.map((f) => `${f.path || '(body)'}: ${f.message}`).join('; ')}`, failures);
@@ -25,15 +29,12 @@ export function errorResponse(c: Context, e: unknown): Response {
   return sendJson(c, err.status, err.toEnvelope(), err.headers);
 }
 
-/** Reads a JSON body; an unparseable one is the client's mistake, not a 500. */
+/**
+ * Reads a JSON body; an unparseable, too deep or prototype-reaching one is the client's mistake
+ * (400, json-body.ts), not a 500. The size was already bounded by body-limit.ts.
+ */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  if (!text.trim()) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw errors.invalidBody(`Request body is not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJsonBody(await c.req.text());
 }
 
 export function rawQueryString(c: Context): string {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { ExpressionError, checkExpression } from '../engine/expressions/evaluate.ts';
+import { forEachExpressionSlot } from '../engine/expressions/slots.ts';
 import { describeIssues, integrationSchema, mappingFileSchema, type IntegrationDefinition, type MappingConfig, type MappingFile } from './definition-schema.ts';
 
 /**
@@ -43,24 +44,16 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, label: string): T {
   return parsed.data;
 }
 
-/** Every string under a key named like a JSONata slot must compile; errors name the path. */
-const EXPRESSION_KEYS = /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$|^is_rate_limited$)/;
-
+/** Every JSONata slot (the one list overrides are checked and marked by, expressions/slots.ts) must compile; errors name the path. */
 export function checkExpressions(label: string, value: unknown, at: string[] = []): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => checkExpressions(label, v, [...at, String(i)]));
-  if (value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string' && EXPRESSION_KEYS.test(k)) {
-      try {
-        checkExpression(v);
-      } catch (e) {
-        if (e instanceof ExpressionError) throw new DefinitionError(`${label}: ${[...at, k].join('.')}: invalid JSONata: ${e.message}`);
-        throw e;
-      }
-    } else {
-      checkExpressions(label, v, [...at, k]);
+  forEachExpressionSlot(value, ({ path, value: source }) => {
+    try {
+      checkExpression(source as string);
+    } catch (e) {
+      if (e instanceof ExpressionError) throw new DefinitionError(`${label}: ${[...at, ...path].join('.')}: invalid JSONata: ${e.message}`);
+      throw e;
     }
-  }
+  });
 }
 
 export function loadCatalog(dir: string = PROVIDERS_DIR): Catalog {
@@ -95,7 +88,10 @@ export function loadCatalog(dir: string = PROVIDERS_DIR): Catalog {
     integrations,
     mappings,
     getIntegration: (name) => integrations.get(name),
-    getMapping: (integration, model, resource, method) => mappings.get(`${integration}/${model}/${resource}`)?.methods[method],
+    getMapping: (integration, model, resource, method) => {
+      const methods = mappings.get(`${integration}/${model}/${resource}`)?.methods;
+      return methods && Object.hasOwn(methods, method) ? methods[method] : undefined;
+    },
     mappingsFor: (integration) => [...mappings.values()].filter((m) => m.integration === integration),
   };
 }

@@ -1,36 +1,38 @@
 import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import { checkExpression, ExpressionError } from '../engine/expressions/evaluate.ts';
+import { forEachExpressionSlot } from '../engine/expressions/slots.ts';
 import { errors } from '../errors/catalogue.ts';
 import { mappingConfigSchema, type MappingConfig } from './definition-schema.ts';
 
 /**
  * Mapping overrides (an environment's rows, an account's `unified_model_override`) are checked
  * against the definitions they override, here beside the definition schema: the merged result
- * must be a valid mapping and every expression must compile. Errors name the path.
+ * must be a valid mapping and every expression must compile. Errors name the path. The slots
+ * checked are exactly the ones marked untrusted when the override is used (expressions/slots.ts).
+ * Checking only parses: nothing of a refused request stays in the compiled-expression cache.
  */
-const EXPRESSION_KEY = /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$)/;
+/** Longer than any bundled expression by far; an override's expression is a mapping, not a payload. */
+const MAX_EXPRESSION_CHARS = 32 * 1024;
 
 /** Rejects an override whose JSONata does not compile, naming the path and the position. */
 export function validateOverride(override: Record<string, unknown>, prefix = 'unified_model_override') {
-  const walk = (value: unknown, at: string[]): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...at, String(i)]));
-    if (!value || typeof value !== 'object') return;
-    for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string' && EXPRESSION_KEY.test(k)) {
-        try {
-          checkExpression(v);
-        } catch (e) {
-          if (e instanceof ExpressionError) {
-            throw errors.validation(`${[prefix, ...at, k].join('.')}: invalid JSONata: ${e.message}`, [
-              { path: [prefix, ...at, k].join('.'), message: e.message },
-            ]);
-          }
-          throw e;
-        }
-      } else walk(v, [...at, k]);
+  forEachExpressionSlot(override, ({ path, value }) => {
+    const at = [prefix, ...path].join('.');
+    const refuse = (message: string) => errors.validation(`${at}: invalid JSONata: ${message}`, [{ path: at, message }]);
+    if (typeof value !== 'string') throw refuse('must be a JSONata string');
+    if (value.length > MAX_EXPRESSION_CHARS) throw refuse(`longer than ${MAX_EXPRESSION_CHARS} characters`);
+    try {
+      checkExpression(value);
+    } catch (e) {
+      if (e instanceof ExpressionError) throw refuse(e.message);
+      throw e;
     }
-  };
-  walk(override, []);
+  });
+}
+
+/** An account's `integration_override`: its expressions (steps, error and pagination expressions…) must compile too. */
+export function validateIntegrationOverride(override: Record<string, unknown>, prefix = 'integration_override') {
+  validateOverride(override, prefix);
 }
 
 /** An override is checked as what it produces: merged over the mapping it overrides. */

@@ -70,3 +70,33 @@ test('client mistakes are 400s that say what to do', () => {
 test('plus decodes to a space and repeated keys combine', () => {
   assert.deepEqual(parseQueryString('a=hello+world&ids=1&ids=2'), { a: 'hello world', ids: ['1', '2'] });
 });
+
+test('limit is a plain integer from 1 to 10000; anything else is a 400 naming the range', () => {
+  assert.equal(parseUnifiedQuery(`integrated_account_id=${ID}&limit=10000`).limit, 10_000);
+  assert.equal(parseUnifiedQuery(`integrated_account_id=${ID}&limit=007`).limit, 7);
+  for (const bad of ['0', '10001', '1e308', '1e3', '99999999999999999999', '9007199254740993', '0x10', 'NaN', 'Infinity', '%205', '1.0']) {
+    assert.throws(() => parseUnifiedQuery(`integrated_account_id=${ID}&limit=${bad}`), /limit must be an integer from 1 to 10000/, bad);
+  }
+  assert.throws(() => parseUnifiedQuery(`integrated_account_id=${ID}&limit[]=5`), /limit must be an integer from 1 to 10000, got a list/);
+  assert.throws(() => parseUnifiedQuery(`integrated_account_id=${ID}&limit=1&limit=2`), /got a list/);
+});
+
+test('an upper-case account id is the same account, lower-cased once', () => {
+  assert.equal(parseUnifiedQuery(`integrated_account_id=${ID.toUpperCase()}`).integratedAccountId, ID);
+});
+
+test('U+0000 anywhere in the query string is a 400', () => {
+  for (const q of ['tenant_id=%00', 'a%00=1', `integrated_account_id=${ID}&remote_query[x]=a%00b`]) {
+    assert.throws(() => parseQueryString(q), /must not contain U\+0000/, q);
+  }
+});
+
+test('prototype-named keys never reach the parsed query, nor Object.prototype (qs allowPrototypes: false)', () => {
+  const parsed = parseQueryString(
+    '__proto__[polluted]=1&constructor[prototype][polluted]=1&toString=1&hasOwnProperty=1&remote_query[__proto__][polluted]=1&a[constructor]=1&ok=1',
+  );
+  assert.deepEqual(JSON.parse(JSON.stringify(parsed)), { ok: '1' });
+  assert.equal(Object.hasOwn(parsed, 'toString'), false);
+  assert.equal(Object.hasOwn(parsed, 'constructor'), false);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});

@@ -1,5 +1,6 @@
 import qs from 'qs';
 import { errors } from '../errors/catalogue.ts';
+import { describe, normaliseUuid } from './safe-input.ts';
 
 /**
  * Query strings as real clients send them (docs/contract.md §4): qs with raised limits, arrays
@@ -11,6 +12,8 @@ const BALANCED_KEY = /^[^[\]]+(\[[^[\]]*\])*$/;
 
 export function parseQueryString(raw: string): Record<string, unknown> {
   const text = raw.startsWith('?') ? raw.slice(1) : raw;
+  // Postgres cannot store or compare U+0000, and no parameter has a use for it: refused up front.
+  if (text.includes('%00')) throw errors.invalidQuery('Query parameters must not contain U+0000 (%00)');
   for (const pair of text.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
@@ -50,10 +53,14 @@ export function toBoolean(value: unknown, name: string): boolean | undefined {
   throw errors.invalidQuery(`${name} must be true or false (or 1 or 0), got ${JSON.stringify(value)}`);
 }
 
-export function toLimit(value: unknown): number | undefined {
+/** The largest `limit` any list takes: past it a page is no longer a page (and 1e20 overflows SQL integers). */
+export const MAX_LIMIT = 10_000;
+
+export function toLimit(value: unknown, max = MAX_LIMIT): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) >= 1) return Number(value);
-  throw errors.invalidQuery(`limit must be an integer of at least 1, got ${JSON.stringify(value)}`);
+  // Digits only, and few enough that Number() is exact: no 1e3, 0x10, 1.5, -1, NaN or 20-digit values.
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value) && Number(value) >= 1 && Number(value) <= max) return Number(value);
+  throw errors.invalidQuery(`limit must be an integer from 1 to ${max}, got ${describe(value)}`);
 }
 
 export const RESPONSE_FORMATS = ['unified', 'raw', 'normalized', 'stream', 'debug'] as const;
@@ -75,14 +82,12 @@ export interface UnifiedQuery {
   rawQuery: Record<string, unknown>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** The account id of a data-plane call, lower-cased (normaliseUuid), or the 400 saying what is wrong. */
 export function requireAccountId(value: unknown): string {
   if (value === undefined || value === '') throw errors.missingQuery(['integrated_account_id']);
-  if (typeof value !== 'string' || !UUID.test(value)) {
-    throw errors.invalidQuery(`integrated_account_id must be a UUID, got ${JSON.stringify(value).slice(0, 80)}`);
-  }
-  return value.toLowerCase();
+  const id = normaliseUuid(value);
+  if (!id) throw errors.invalidQuery(`integrated_account_id must be a UUID, got ${describe(value)}`);
+  return id;
 }
 
 export function parseUnifiedQuery(rawQueryString: string): UnifiedQuery {

@@ -54,6 +54,8 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
     const entry = await loadSimulator(services.catalog.dir, def.sandbox!.simulator);
     const sim = await startSimulator(entry, { port: options.simulatorPort ? options.simulatorPort + index : 0, rateLimits: options.simulatorRateLimits });
     simulators.push(sim);
+    // Exactly this simulator's origin, before the account points at it: loopback stays closed to everything else.
+    services.egress.allowOrigin(sim.origin);
     const sandboxContext = entry.sandbox.context;
     const integration_override = { base_url: sim.baseUrl };
     const existing = (await store.listIntegratedAccounts({ environment_id: env.id, tenant_id: SANDBOX_TENANT, integration: def.name, limit: 1 }))[0];

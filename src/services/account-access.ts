@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TesseraConfig } from '../config.ts';
 import { createExecution } from '../engine/create-execution.ts';
+import { markUntrusted } from '../engine/expressions/provenance.ts';
 import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import type { EngineServices, Execution } from '../engine/types.ts';
 import { errors } from '../errors/catalogue.ts';
@@ -55,7 +56,11 @@ export class AccountAccess {
     return account;
   }
 
-  /** base ← environment ← integrated account (docs/contract.md §12.3). */
+  /**
+   * base ← environment ← integrated account (docs/contract.md §12.3). The two override layers are
+   * marked untrusted before the merge, so whatever expression of theirs survives it runs in the
+   * expression sandbox (engine/expressions/provenance.ts); the bundled layer runs in process.
+   */
   async mappingFor(account: IntegratedAccountRecord, model: string, resource: string, method: string): Promise<MappingConfig> {
     const [row] = await this.deps.store.listEnvironmentMappings({
       environment_id: account.environment_id,
@@ -64,13 +69,11 @@ export class AccountAccess {
       resource,
       method,
     });
-    const accountLayer = (account.unified_model_override as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[model]?.[resource]?.[
-      method
-    ] as Partial<MappingConfig> | undefined;
+    const accountLayer = ownPath(account.unified_model_override, [model, resource, method]) as Partial<MappingConfig> | undefined;
     const mapping = mergeMappingLayers([
       this.deps.catalog.getMapping(account.integration, model, resource, method),
-      row?.config as Partial<MappingConfig> | undefined,
-      accountLayer,
+      markUntrusted(row?.config as Partial<MappingConfig> | undefined),
+      markUntrusted(accountLayer),
     ]);
     if (!mapping) throw errors.methodNotSupported(`Method ${method} is not supported for ${model}/${resource} on integration ${account.integration}`);
     return mapping;
@@ -102,4 +105,14 @@ export class AccountAccess {
     const mapping = await this.mappingFor(account, model, resource, method);
     return { account, mapping, exec: this.execution(account, req) };
   }
+}
+
+/** `value[a][b][c]` through own keys only: names come from URLs, `constructor` must find nothing. */
+function ownPath(value: unknown, keys: string[]): unknown {
+  let at = value;
+  for (const key of keys) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
 }

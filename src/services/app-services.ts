@@ -8,11 +8,14 @@ import { UnifiedEngine } from '../engine/unified-engine.ts';
 import { loadCatalog, type Catalog } from '../integrations/catalog.ts';
 import type { Logger } from '../logger.ts';
 import { openStore } from '../store/open-store.ts';
-import { isProtectedKey, type SecretBox } from '../store/secret-box.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { secretKeyPredicate } from '../store/secret-keys.ts';
+import type { OverrideRules } from '../integrations/override-secrets.ts';
 import type { Store } from '../store/types.ts';
 import { MemoryWindowCounter } from '../store/counters/memory-counter.ts';
 import { RedisWindowCounter } from '../store/counters/redis-counter.ts';
 import type { WindowCounter } from '../store/counters/window-counter.ts';
+import { EgressPolicy } from '../upstream/egress-policy.ts';
 import { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import { AccountAccess } from './account-access.ts';
 import { DiscoveryService } from './discovery.ts';
@@ -40,12 +43,16 @@ export interface AppServices {
   environmentMappings: EnvironmentMappingsService;
   /** Counters of Tessera's own rate limits (docs/contract.md §9). */
   rateLimiter: WindowCounter;
+  /** Where upstream calls may go (TESSERA_UPSTREAM_ALLOW and the definitions' hosts); the sandbox adds its simulators. */
+  egress: EgressPolicy;
   close(): Promise<void>;
 }
 
 export async function createAppServices(config: TesseraConfig, logger: Logger, catalog: Catalog = loadCatalog()): Promise<AppServices> {
-  const secrets = secretFieldNames(catalog);
-  const { store, box, key } = await openStore(config, logger, (k) => isProtectedKey(k) || secrets.has(k));
+  // Before anything opens: an invalid TESSERA_UPSTREAM_ALLOW stops the start.
+  const egress = new EgressPolicy({ allow: config.upstream.allow, integrations: catalog.integrations.values() });
+  const isSecret = secretKeyPredicate(secretFieldNames(catalog));
+  const { store, box, key } = await openStore(config, logger, isSecret);
   // One secret configures both: the cursor key is derived from the encryption key unless set apart.
   const cursorSecret = config.cursorSecret
     ? createHash('sha256').update(config.cursorSecret).digest()
@@ -60,7 +67,9 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   };
   const engineServices: EngineServices = {
     cache,
+    isSecret,
     budgets: new RequestBudgets(),
+    egress,
     logger,
     // Under the account lock, so a step's write and a token refresh never undo each other.
     persistContext: (accountId, patch) => engineServices.withAccountLock(accountId, () => writeContext(accountId, patch)),
@@ -76,6 +85,8 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   // Each service gets what it uses, built bottom-up: no service sees this bag.
   const engine = new UnifiedEngine(cursors, config.pageLimits);
   const access = new AccountAccess({ store, catalog, engineServices, upstream: config.upstream });
+  // Overrides are written by API-token holders: they may not read credentials nor move them to another host.
+  const overrideRules: OverrideRules = { isSecret, hostAllowed: (url) => egress.checkUrl(url).allowed };
   return {
     config,
     logger,
@@ -87,13 +98,15 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     engineServices,
     engine,
     access,
-    accounts: new IntegratedAccountsService({ store, catalog, access }),
+    accounts: new IntegratedAccountsService({ store, catalog, access, overrideRules }),
     discovery: new DiscoveryService({ catalog, store, access }),
     unified: new UnifiedService({ access, engine }),
     proxy: new ProxyService({ access, cursors }),
-    environmentMappings: new EnvironmentMappingsService({ store, catalog }),
+    environmentMappings: new EnvironmentMappingsService({ store, catalog, overrideRules }),
     rateLimiter,
+    egress,
     close: async () => {
+      await egress.close();
       await rateLimiter.close();
       await store.close();
     },

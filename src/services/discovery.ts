@@ -4,12 +4,13 @@ import { mergeMappingLayers } from '../engine/merge-mapping.ts';
 import { toBoolean, toStringArray } from '../query/unified-query.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition, MappingConfig } from '../integrations/definition-schema.ts';
-import { UNIFIED_MODELS, type JsonSchema, type UnifiedModel, type UnifiedResource } from '../models/index.ts';
+import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type JsonSchema, type UnifiedModel, type UnifiedResource } from '../models/index.ts';
 import type { EnvironmentMappingRecord, IntegratedAccountRecord } from '../store/types.ts';
 import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
 import { integrationCoverage } from './coverage.ts';
+import { unmarked } from '../engine/expressions/provenance.ts';
 
 /**
  * Discovery (docs/contract.md §3.2): what a unified method looks like for one account or one
@@ -103,14 +104,14 @@ export function unifiedResponseSchema(method: string, record: JsonSchema): JsonS
 }
 
 function modelOrThrow(model: string): UnifiedModel {
-  const found = UNIFIED_MODELS[model];
+  const found = findUnifiedModel(model);
   if (!found) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
   return found;
 }
 
 function resourceOrThrow(model: string, resource: string): UnifiedResource {
   const m = modelOrThrow(model);
-  const found = m.resources[resource];
+  const found = findUnifiedResource(model, resource);
   if (!found) throw errors.unknownModel(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(m.resources).join(', ')}`);
   return found;
 }
@@ -125,7 +126,11 @@ function firstCall(mapping: MappingConfig, method: string): { resource?: string;
   const step = mapping.phases?.[0] ?? mapping.lookup?.[0];
   const merged = step ? { ...mapping, ...step } : mapping;
   // Phases and lookups call lists unless they say otherwise; a single call uses the method's own name.
-  return { resource: merged.resource, method: merged.method ?? (step ? 'list' : method), response_mapping: merged.response_mapping };
+  return {
+    resource: merged.resource,
+    method: merged.method ?? (step ? 'list' : method),
+    response_mapping: merged.response_mapping === undefined ? undefined : unmarked(merged.response_mapping),
+  };
 }
 
 export interface ModelDocs {

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { errors } from '../errors/catalogue.ts';
 import type { Catalog } from '../integrations/catalog.ts';
+import { checkOverrideSecrets, type OverrideRules } from '../integrations/override-secrets.ts';
 import { validateMappingOverride } from '../integrations/override-validation.ts';
-import { UNIFIED_MODELS } from '../models/index.ts';
+import { findUnifiedResource } from '../models/index.ts';
+import { nameText } from '../query/safe-input.ts';
 import type { EnvironmentMappingRecord, Store } from '../store/types.ts';
 
 /**
@@ -13,11 +15,12 @@ import type { EnvironmentMappingRecord, Store } from '../store/types.ts';
  */
 export const createEnvironmentMappingBody = z
   .object({
-    unified_model_id: z.string().min(1).optional(),
-    unified_model: z.string().min(1).optional(),
-    resource_name: z.string().min(1),
-    integration_name: z.string().min(1),
-    method_name: z.string().min(1),
+    // Stored in varchar(128) columns and looked up by name: bounded, printable, never `constructor` & co.
+    unified_model_id: nameText().optional(),
+    unified_model: nameText().optional(),
+    resource_name: nameText(),
+    integration_name: nameText(),
+    method_name: nameText(),
     config: z.record(z.string(), z.unknown()),
   })
   .strict();
@@ -43,6 +46,7 @@ export function environmentMappingView(r: EnvironmentMappingRecord) {
 export interface EnvironmentMappingsDeps {
   store: Store;
   catalog: Catalog;
+  overrideRules: Pick<OverrideRules, 'isSecret'>;
 }
 
 export class EnvironmentMappingsService {
@@ -51,8 +55,9 @@ export class EnvironmentMappingsService {
   async create(environmentId: string, input: z.infer<typeof createEnvironmentMappingBody>) {
     const model = input.unified_model ?? input.unified_model_id;
     if (!model) throw errors.missingBody(['unified_model']);
-    if (!UNIFIED_MODELS[model]?.resources[input.resource_name]) throw errors.unknownModel(`Unknown unified resource ${model}/${input.resource_name}`);
+    if (!findUnifiedResource(model, input.resource_name)) throw errors.unknownModel(`Unknown unified resource ${model}/${input.resource_name}`);
     if (!this.app.catalog.getIntegration(input.integration_name)) throw errors.integrationNotFound(`Integration ${input.integration_name} not found`);
+    checkOverrideSecrets(input.config, 'config', this.app.overrideRules);
     validateMappingOverride(input.config, 'config', this.app.catalog.getMapping(input.integration_name, model, input.resource_name, input.method_name));
     const existing = await this.app.store.listEnvironmentMappings({
       environment_id: environmentId,
@@ -87,6 +92,7 @@ export class EnvironmentMappingsService {
 
   async update(environmentId: string, id: string, config: Record<string, unknown>) {
     const current = await this.get(environmentId, id);
+    checkOverrideSecrets(config, 'config', this.app.overrideRules);
     validateMappingOverride(config, 'config', this.app.catalog.getMapping(current.integration, current.model, current.resource, current.method));
     return (await this.app.store.updateEnvironmentMapping(id, config))!;
   }

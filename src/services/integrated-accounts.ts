@@ -5,9 +5,11 @@ import { checkOAuth2Context } from '../engine/oauth2/index.ts';
 import { runSteps } from '../engine/steps.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
+import { checkIntegrationOverride, checkOverrideSecrets, type OverrideRules } from '../integrations/override-secrets.ts';
 import { REDACTED, redactContext, isProtectedKey } from '../store/secret-box.ts';
 import type { IntegratedAccountRecord, IntegratedAccountStatus } from '../store/types.ts';
-import { validateAccountOverride } from '../integrations/override-validation.ts';
+import { validateAccountOverride, validateIntegrationOverride } from '../integrations/override-validation.ts';
+import { nameText, storedText } from '../query/safe-input.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
 
@@ -62,13 +64,16 @@ export function toView(account: IntegratedAccountRecord, catalog: Catalog): Inte
   };
 }
 
+/** tenant_id is varchar(255): longer would be a store error on Postgres, and control characters never belong in it. */
+export const TENANT_ID_RULE = { maxLength: 255 };
+
 export const createAccountBody = z
   .object({
-    tenant_id: z.string().min(1, 'required'),
-    integration: z.union([z.string().min(1), z.object({ name: z.string().min(1) })]).optional(),
-    integration_name: z.string().min(1).optional(),
+    tenant_id: storedText(TENANT_ID_RULE),
+    integration: z.union([nameText(), z.object({ name: nameText() })]).optional(),
+    integration_name: nameText().optional(),
     context: z.record(z.string(), z.unknown()).default({}),
-    authentication_method: z.string().optional(),
+    authentication_method: storedText({ maxLength: 64 }).optional(),
     region: z.enum(['wnam', 'enam', 'apac', 'eu']).default('wnam'),
     is_sandbox: z.boolean().default(false),
     unified_model_override: z.record(z.string(), z.unknown()).default({}),
@@ -78,7 +83,7 @@ export const createAccountBody = z
 
 export const patchAccountBody = z
   .object({
-    tenant_id: z.string().min(1).optional(),
+    tenant_id: storedText(TENANT_ID_RULE).optional(),
     context: z.record(z.string(), z.unknown()).optional(),
     unified_model_override: z.record(z.string(), z.unknown()).optional(),
     integration_override: z.record(z.string(), z.unknown()).optional(),
@@ -132,6 +137,7 @@ export interface IntegratedAccountsDeps {
   store: Store;
   catalog: Catalog;
   access: AccountAccess;
+  overrideRules: OverrideRules;
 }
 
 export class IntegratedAccountsService {
@@ -142,7 +148,14 @@ export class IntegratedAccountsService {
   }
 
   validateAccountOverride(integration: string, override: Record<string, unknown>) {
+    checkOverrideSecrets(override, 'unified_model_override', this.app.overrideRules);
     validateAccountOverride(override, (model, resource, method) => this.app.catalog.getMapping(integration, model, resource, method));
+  }
+
+  /** An account's `integration_override` cannot read credentials, change authorization or move calls to another host. */
+  checkIntegrationOverride(override: Record<string, unknown>) {
+    checkIntegrationOverride(override, 'integration_override', this.app.overrideRules);
+    validateIntegrationOverride(override);
   }
 
   get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
@@ -155,6 +168,7 @@ export class IntegratedAccountsService {
     const def = this.integrationOf(name);
     validateCredentials(def, input.context);
     this.validateAccountOverride(def.name, input.unified_model_override);
+    this.checkIntegrationOverride(input.integration_override);
     const account = await this.app.store.createIntegratedAccount({
       id: randomUUID(),
       tenant_id: input.tenant_id,
@@ -192,6 +206,7 @@ export class IntegratedAccountsService {
     const account = await this.get(environmentId, id);
     if (input.is_sandbox !== undefined && input.is_sandbox !== account.is_sandbox) throw errors.methodNotAllowed('is_sandbox is read-only');
     if (input.unified_model_override) this.validateAccountOverride(account.integration, input.unified_model_override);
+    if (input.integration_override) this.checkIntegrationOverride(input.integration_override);
     const secrets = secretFieldNames(this.app.catalog);
     const context = input.context ? mergeContext(account.context, input.context, (k) => isProtectedKey(k) || secrets.has(k)) : undefined;
     if (context) validateCredentials(this.integrationOf(account.integration), context);

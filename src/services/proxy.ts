@@ -1,8 +1,9 @@
 import { JSON_TYPE } from '../media-types.ts';
-import { findMethod, callResource } from '../engine/resource-call.ts';
+import { callResource } from '../engine/resource-call.ts';
 import { runIntegrationSteps } from '../engine/steps.ts';
 import type { PageState } from '../engine/pagination.ts';
 import { errors } from '../errors/catalogue.ts';
+import { ownValue } from '../query/safe-input.ts';
 import type { CursorCodec } from '../engine/cursor.ts';
 import type { AccountAccess } from './account-access.ts';
 
@@ -44,7 +45,10 @@ export class ProxyService {
   async handle(req: ProxyRequest): Promise<{ status: number; body: unknown }> {
     const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method);
     const exec = this.deps.access.execution(account, req);
-    findMethod(exec.integration, req.resource, req.method);
+    // Own entries only: `/proxy/constructor` must be an unknown resource, not Object's members.
+    const methods = ownValue(exec.integration.resources as Record<string, Record<string, unknown>>, req.resource);
+    if (!ownValue(methods, req.method))
+      throw errors.methodNotSupported(`Resource ${req.resource} has no method ${req.method} on integration ${exec.integration.name}`);
     await runIntegrationSteps(exec);
     const scope = { account: account.id, target: `proxy/${req.resource}` };
     const pageState = req.nextCursor ? (this.deps.cursors.decode(scope, req.nextCursor) as PageState) : undefined;

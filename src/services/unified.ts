@@ -4,7 +4,7 @@ import { keyOf, keyRecords, shapeRecord, type ShapeOptions } from '../engine/sha
 import type { Execution } from '../engine/types.ts';
 import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
 import type { UnifiedQuery } from '../query/unified-query.ts';
-import { findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
+import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
 import type { AccountAccess } from './account-access.ts';
 
 /** What a unified request produces: JSON, or NDJSON lines written as pages arrive. */
@@ -35,12 +35,11 @@ export class UnifiedService {
   constructor(private readonly deps: UnifiedServiceDeps) {}
 
   resourceInfo(model: string, resource: string): UnifiedResource {
-    if (!UNIFIED_MODELS[model]) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
+    // Own entries only (findUnified*): `constructor` must be an unknown model, not Object's.
+    const found = findUnifiedModel(model);
+    if (!found) throw errors.unknownModel(`Unknown unified model ${model}; known models: ${Object.keys(UNIFIED_MODELS).join(', ')}`);
     const info = findUnifiedResource(model, resource);
-    if (!info)
-      throw errors.unknownModel(
-        `Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(UNIFIED_MODELS[model].resources).join(', ')}`,
-      );
+    if (!info) throw errors.unknownModel(`Unknown resource ${resource} of unified model ${model}; known resources: ${Object.keys(found.resources).join(', ')}`);
     return info;
   }
 

@@ -1,4 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { isWellKnownSecretKey, type KeyPredicate } from './secret-keys.ts';
+
+export type { KeyPredicate };
 
 /**
  * AES-256-GCM for credentials at rest: a random 12-byte IV per value, stored together with the
@@ -52,9 +55,8 @@ export const PROTECTED_CONTEXT_KEYS = new Set([
   'client_secret',
 ]);
 
-export type KeyPredicate = (key: string) => boolean;
-
-export const isProtectedKey: KeyPredicate = (key) => PROTECTED_CONTEXT_KEYS.has(key);
+/** Any spelling of a secret's name (store/secret-keys.ts): `apiKey` and `client_secret_2` are sealed too. */
+export const isProtectedKey: KeyPredicate = (key) => PROTECTED_CONTEXT_KEYS.has(key) || isWellKnownSecretKey(key);
 
 /** Deep-copies `value`, replacing the value of every protected key with `replace(value)`. */
 export function mapProtected(value: unknown, replace: (secret: unknown) => unknown, isSecret: KeyPredicate = isProtectedKey): unknown {

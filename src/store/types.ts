@@ -82,9 +82,40 @@ export interface EnvironmentMappingFilter {
   method?: string;
 }
 
+/**
+ * An Idempotency-Key's row. It exists from the moment a request claims the key (`in_progress`,
+ * owned by one attempt on one replica, its `heartbeat_at` renewed while it runs) until it expires:
+ * `completed` holds the response to replay; `failed` means the attempt ended in an error after the
+ * provider may have received the write, so its outcome is unknown and it is never run again.
+ */
+export type IdempotencyState = 'in_progress' | 'completed' | 'failed';
+
 export interface IdempotencyRecord {
   key: string;
   request_hash: string;
+  state: IdempotencyState;
+  /** The attempt holding the claim: `<replica>/<uuid>`, unique per request. */
+  owner: string | null;
+  claimed_at: string | null;
+  heartbeat_at: string | null;
+  /** The response (0, '' and '{}' while in progress). */
+  status: number;
+  body: string;
+  headers: string;
+  expires_at: string;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  request_hash: string;
+  owner: string;
+  /** Now, as the claimant sees it: claimed_at and the first heartbeat. */
+  at: string;
+  expires_at: string;
+}
+
+export interface IdempotencyOutcome {
+  state: 'completed' | 'failed';
   status: number;
   body: string;
   headers: string;
@@ -118,7 +149,18 @@ export interface Store {
   deleteEnvironmentMapping(id: string): Promise<boolean>;
 
   getIdempotency(key: string, now: string): Promise<IdempotencyRecord | undefined>;
-  putIdempotency(record: IdempotencyRecord): Promise<void>;
+  /**
+   * Claims the key if no live row holds it, in one atomic insert-if-absent that every replica on
+   * the database races fairly, and returns the row that holds it now: ours when `owner` matches.
+   * Undefined only if the row vanished between the insert and the read (claim again).
+   */
+  claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;
+  /** Renews the owner's lease; false when the owner no longer holds an in-progress claim. */
+  heartbeatIdempotency(key: string, owner: string, at: string): Promise<boolean>;
+  /** Records the outcome of the owner's in-progress claim; false when it no longer holds one. */
+  finishIdempotency(key: string, owner: string, outcome: IdempotencyOutcome): Promise<boolean>;
+  /** Drops the owner's in-progress claim, so a retry with the key runs afresh. */
+  releaseIdempotency(key: string, owner: string): Promise<void>;
 
   /**
    * Runs `fn` while holding the lock `name` across every process on this database (Postgres: a

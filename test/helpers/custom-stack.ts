@@ -27,6 +27,9 @@ export async function startCustomStack(catalogDir: string, env: Record<string, s
     TESSERA_UPSTREAM_RETRY_BASE_MS: '10',
     TESSERA_RATE_LIMIT_TOKEN: '0',
     TESSERA_RATE_LIMIT_ACCOUNT: '0',
+    // The fixture providers are stubs on loopback ports chosen at run time: the operator's
+    // allow-list is how a deployment reaches an internal provider, and so it is here.
+    TESSERA_UPSTREAM_ALLOW: '127.0.0.1',
     ...env,
   });
   const services = await createAppServices(config, createLogger(config.logLevel), loadCatalog(catalogDir));

@@ -24,7 +24,7 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   const config: TesseraConfig = loadConfig({
     TESSERA_DATA_DIR: dataDir,
@@ -37,7 +37,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     TESSERA_RATE_LIMIT_ACCOUNT: '0',
     ...env,
   });
-  const services = await createAppServices(config, createLogger(config.logLevel));
+  const services = await createAppServices(config, createLogger(config.logLevel, options.logStream));
   const server = await startHttpServer(services, 0, '127.0.0.1');
   const sandbox = await prepareSandbox(services, server.url, { simulatorRateLimits: false });
   const simulators: Record<string, string> = {};

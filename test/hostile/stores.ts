@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { SecretBox } from '../../src/store/secret-box.ts';
 
 /**
  * The stores every hostile suite runs against: embedded SQLite always, and Postgres when one is
@@ -31,7 +32,11 @@ async function postgresStore(): Promise<HostileStore> {
   }
   return {
     name: 'postgres',
-    env: { TESSERA_DATABASE_URL: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    // A shared database needs a shared key: one per run.
+    env: {
+      TESSERA_ENCRYPTION_KEY: SecretBox.generateKey(),
+      TESSERA_DATABASE_URL: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    },
     async cleanup() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();

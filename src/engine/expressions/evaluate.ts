@@ -1,54 +1,35 @@
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
+import { LRUCache } from 'lru-cache';
 import { errors, TesseraError } from '../../errors/catalogue.ts';
-import { EXPRESSION_FUNCTIONS } from './functions.ts';
+import { ExpressionBudget } from './budget.ts';
+import { ExpressionError, parseExpression, prepareExpression, runExpression } from './core.ts';
+import { isUntrusted } from './provenance.ts';
+import { DEFAULT_SANDBOX_LIMITS, SandboxPool, type SandboxLimits, type SandboxOutcome } from './sandbox.ts';
+import type { RecordEntry } from './sandbox-protocol.ts';
+
+export { ExpressionError } from './core.ts';
+export { ExpressionBudget, requestBudget } from './budget.ts';
 
 /**
- * JSONata evaluation for mappings and definitions: compiled once per expression text, run with
- * Tessera's function set, every top-level input field also bound as a `$variable`, and a time
- * box so a runaway mapping fails with a message instead of hanging a request.
+ * JSONata evaluation for mappings and definitions, routed by where the expression came from
+ * (provenance.ts):
+ *
+ * - shipped definitions and mappings (reviewed code) run in process, compiled once into a bounded
+ *   cache, with a time box checked between evaluation steps: the fast path;
+ * - override expressions run in the sandbox (sandbox.ts): child processes with a heap limit, a
+ *   time box that holds inside one native call, a result-size limit, and a budget for the whole
+ *   request (budget.ts). Exceeding a limit is the override author's to fix: a 422
+ *   (TESSERA_EXPRESSION_LIMIT_EXCEEDED) naming the expression, while the server serves on.
  */
 const TIMEOUT_MS = 1000;
-const DEADLINE = '__tessera_deadline';
-const BUDGET = '__tessera_budget_ms';
-const compiled = new Map<string, jsonata.Expression>();
+/** Compiled shipped expressions. Bounded although shipped sources are few: nothing here grows with what clients send. */
+const COMPILED_CACHE_SIZE = 2000;
+/** The largest JSON an override expression may hand back (characters): a page of mapped records, not a memory bomb. */
+const MAX_RESULT_CHARS = 8 * 1024 * 1024;
 
-export class ExpressionError extends Error {
-  constructor(
-    message: string,
-    readonly position?: number,
-    readonly token?: string,
-  ) {
-    super(message);
-    this.name = 'ExpressionError';
-  }
-}
-
-export function compileExpression(source: string): jsonata.Expression {
-  let expr = compiled.get(source);
-  if (expr) return expr;
-  try {
-    expr = jsonata(source);
-  } catch (e) {
-    const err = e as { message?: string; position?: number; token?: string };
-    throw new ExpressionError(`${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`, err.position, err.token);
-  }
-  for (const [name, [fn, signature]] of Object.entries(EXPRESSION_FUNCTIONS)) expr.registerFunction(name, fn, signature);
-  // jsonata calls this hook on every evaluation step (its own test-suite time-boxes this way); the
-  // deadline lives in the per-evaluation frame, so concurrent evaluations do not interfere.
-  let steps = 0;
-  (expr as any).assign(Symbol.for('jsonata.__evaluate_entry'), (_e: unknown, _i: unknown, env: { lookup(n: string): unknown }) => {
-    if (++steps % 500 !== 0) return;
-    const deadline = env.lookup(DEADLINE) as number | undefined;
-    if (deadline !== undefined && Date.now() > deadline) throw new ExpressionError(`took longer than its time box (${env.lookup(BUDGET)} ms)`);
-  });
-  compiled.set(source, expr);
-  return expr;
-}
-
-/** Throws ExpressionError if `source` is not valid JSONata. */
-export function checkExpression(source: string): void {
-  compileExpression(source);
-}
+const compiled = new LRUCache<string, jsonata.Expression>({ max: COMPILED_CACHE_SIZE });
+let sandboxLimits: SandboxLimits = DEFAULT_SANDBOX_LIMITS;
+let pool: SandboxPool | undefined;
 
 export interface EvaluateOptions {
   /** Names the expression in errors, e.g. "<integration> usage-metering/users get response_mapping". */
@@ -56,27 +37,154 @@ export interface EvaluateOptions {
   /**
    * The time box, default 1 s. An expression over a whole page (array mappings) gets a box that
    * grows with the page: the box stops runaway expressions, not honest work on large inputs.
+   * Override expressions never get more than what is left of their request's budget.
    */
   timeoutMs?: number;
+  /** The request's budget for override expressions (`requestBudget(exec)`); without one, the call gets a budget of its own. */
+  budget?: ExpressionBudget;
+}
+
+/** A shipped expression, compiled once. Override sources are never compiled here (they run in the sandbox). */
+export function compileExpression(source: string): jsonata.Expression {
+  let expr = compiled.get(source);
+  if (!expr) compiled.set(source, (expr = prepareExpression(source)));
+  return expr;
+}
+
+/** Throws ExpressionError if `source` is not valid JSONata. Parses only: refused requests leave no trace in any cache. */
+export function checkExpression(source: string): void {
+  parseExpression(source);
+}
+
+/** How many compiled expressions the in-process cache holds (bounded by COMPILED_CACHE_SIZE). */
+export function compiledExpressionCount(): number {
+  return compiled.size;
+}
+
+/** The sandbox's limits; the pool starts again with them on its next use. For tests and the composition root. */
+export async function configureSandbox(limits: Partial<SandboxLimits>): Promise<void> {
+  sandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
+  await closeSandbox();
+}
+
+export async function closeSandbox(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.close();
+}
+
+export function sandboxPool(): SandboxPool {
+  return (pool ??= new SandboxPool(sandboxLimits));
 }
 
 export async function evaluate(source: string, input: Record<string, unknown>, options: EvaluateOptions): Promise<any> {
-  const expr = compileExpression(source);
+  if (typeof source === 'string' && isUntrusted(source)) return evaluateUntrusted(source, input, options);
   const budget = Math.max(TIMEOUT_MS, options.timeoutMs ?? 0);
-  const bindings: Record<string, unknown> = { ...input, [DEADLINE]: Date.now() + budget, [BUDGET]: budget };
   try {
-    return unwrapSequences(await expr.evaluate(input, bindings));
+    return await runExpression(compileExpression(source), input, Date.now() + budget, `took longer than its time box (${budget} ms)`);
   } catch (e) {
     if (e instanceof TesseraError) throw e;
-    const err = e as { message?: string; position?: number };
-    throw errors.mappingFailed(
-      `Mapping ${options.label} failed: ${err.message ?? String(e)}${err.position !== undefined ? ` (at position ${err.position})` : ''}`,
-    );
+    throw errors.mappingFailed(`Mapping ${options.label} failed: ${describe(e as { message?: string; position?: number })}`);
   }
 }
 
-/** JSONata marks result arrays with a `sequence` flag; plain arrays serialise and compare cleanly. */
-function unwrapSequences(value: unknown): unknown {
-  if (Array.isArray(value) && (value as any).sequence) return Array.from(value);
-  return value;
+/** A record the filter dropped, in evaluateRecords' results. */
+export const FILTERED_OUT: unique symbol = Symbol('filtered out');
+
+export interface RecordsEvaluation {
+  /** Per record: a falsy result drops the record. */
+  filter?: string;
+  mapping: string;
+  /** The scope every record shares; each record is bound under each of `recordKeys`. */
+  base: Record<string, unknown>;
+  records: unknown[];
+  recordKeys: string[];
+  filterLabel: string;
+  mappingLabel: string;
+  budget?: ExpressionBudget;
+}
+
+/**
+ * `filter` then `mapping` over each record, in order: in process for shipped expressions, and
+ * as one sandbox job per page when either comes from an override, so a page costs one round trip
+ * and the request's budget bounds the whole page, not just each record.
+ */
+export async function evaluateRecords(p: RecordsEvaluation): Promise<unknown[]> {
+  const scopeOf = (record: unknown) => {
+    const scope: Record<string, unknown> = { ...p.base };
+    for (const key of p.recordKeys) scope[key] = record;
+    return scope;
+  };
+  if (!isUntrusted(p.mapping) && !(p.filter && isUntrusted(p.filter))) {
+    const out: unknown[] = [];
+    for (const record of p.records) {
+      const scope = scopeOf(record);
+      if (p.filter && !(await evaluate(p.filter, scope, { label: p.filterLabel }))) out.push(FILTERED_OUT);
+      else out.push(await evaluate(p.mapping, scope, { label: p.mappingLabel }));
+    }
+    return out;
+  }
+  if (!p.records.length) return [];
+  const { filter, mapping, base, records, recordKeys } = p;
+  const outcome = await runInSandbox(
+    { kind: 'records', filter, mapping, base, records, recordKeys },
+    TIMEOUT_MS,
+    records.length * (filter ? 2 : 1),
+    p.budget,
+    (stage) => (stage === 'filter' ? p.filterLabel : p.mappingLabel),
+  );
+  const entries = (outcome === undefined ? [] : outcome) as RecordEntry[];
+  return entries.map((e) => (e[0] === 0 ? FILTERED_OUT : e[0] === 1 ? undefined : e[1]));
+}
+
+async function evaluateUntrusted(source: string, input: Record<string, unknown>, options: EvaluateOptions): Promise<unknown> {
+  const box = Math.max(TIMEOUT_MS, options.timeoutMs ?? 0);
+  return runInSandbox({ kind: 'one', source, input }, box, 1, options.budget, () => options.label);
+}
+
+type JobBody =
+  { kind: 'one'; source: string; input: Record<string, unknown> } | (Omit<RecordsEvaluation, 'filterLabel' | 'mappingLabel' | 'budget'> & { kind: 'records' });
+
+/** Runs one job in the sandbox within the request's budget, and turns what went wrong into the envelope's error. */
+async function runInSandbox(
+  body: JobBody,
+  boxMs: number,
+  evaluations: number,
+  budget: ExpressionBudget = new ExpressionBudget(),
+  labelOf: (stage?: 'filter' | 'mapping') => string,
+): Promise<unknown> {
+  const remaining = budget.remainingMs;
+  if (remaining <= 0) throw limitExceeded(labelOf(), `used up the request's budget for override expressions (${budget.totalMs} ms)`);
+  const box = Math.min(boxMs, remaining);
+  let outcome: SandboxOutcome;
+  try {
+    outcome = await sandboxPool().run(
+      { ...body, boxMs: box, budgetMs: remaining, totalBudgetMs: budget.totalMs, maxResultChars: MAX_RESULT_CHARS },
+      Math.min(box * evaluations, remaining) + sandboxLimits.graceMs,
+    );
+  } catch (e) {
+    // The process was killed (time), ran out of memory, or could not run the job at all.
+    const err = e as ExpressionError;
+    if (err.limit) {
+      budget.spend(remaining);
+      throw limitExceeded(labelOf(), err.message);
+    }
+    throw errors.internal(`The expression sandbox failed on ${labelOf()}: ${err.message}`, e);
+  }
+  // A job that hit a limit ends the request: nothing of the budget is left for it.
+  budget.spend(!outcome.ok && outcome.limit ? remaining : outcome.elapsedMs);
+  if (!outcome.ok) {
+    if (outcome.limit) throw limitExceeded(labelOf(outcome.stage), outcome.message);
+    throw errors.overrideFailed(`Override expression ${labelOf(outcome.stage)} failed: ${describe(outcome)}`);
+  }
+  return outcome.json === undefined ? undefined : JSON.parse(outcome.json);
+}
+
+function limitExceeded(label: string, reason: string): TesseraError {
+  return errors.expressionLimitExceeded(`Expression ${label} (from an override) exceeded its limits: it ${reason}`);
+}
+
+function describe(err: { message?: string; position?: number }): string {
+  const message = err.message ?? String(err);
+  return err.position !== undefined && !message.includes('at position') ? `${message} (at position ${err.position})` : message;
 }

@@ -50,10 +50,12 @@ export async function exchangeAuthorizationCode(
   integration: IntegrationDefinition,
   input: CodeExchangeInput,
   context: Record<string, unknown> = {},
+  /** The egress policy's fetch (EgressPolicy.fetchFor), so the token endpoint is checked like every upstream call. */
+  fetchImpl?: typeof fetch,
 ): Promise<{ oauth: Record<string, unknown> }> {
   const settings = resolveSettings(integration, context);
   try {
-    const token = await requestToken(settings, { grant_type: 'authorization_code', ...input });
+    const token = await requestToken(settings, { grant_type: 'authorization_code', ...input }, fetchImpl);
     return { oauth: mergeOAuth({}, token) };
   } catch (e) {
     if (!(e instanceof TokenEndpointError)) throw e;

@@ -1,6 +1,7 @@
 import { TesseraError, errors } from '../../errors/catalogue.ts';
 import type { UpstreamRequest } from '../../upstream/types.ts';
 import type { EngineServices, Execution } from '../types.ts';
+import { applyContextPatch } from '../context.ts';
 import { oauth2Credentials, resolveSettings, type OAuth2Settings } from './settings.ts';
 import { requestToken, TokenEndpointError, type TokenGrant } from './token-client.ts';
 import { fingerprint, isStale, mergeOAuth, readToken, type StoredToken } from './token-state.ts';
@@ -71,9 +72,9 @@ function grantFor(token: StoredToken, settings: OAuth2Settings): TokenGrant | un
 const replacedTokens = new WeakMap<Execution, Set<string>>();
 
 function setOAuth(exec: Execution, oauth: Record<string, unknown>) {
-  const before = readToken(exec.context).access_token;
-  exec.context.oauth = oauth;
-  const after = readToken(exec.context).access_token;
+  const before = readToken(exec.credentials).access_token;
+  applyContextPatch(exec, { oauth });
+  const after = readToken(exec.credentials).access_token;
   if (before && before !== after) {
     const set = replacedTokens.get(exec) ?? new Set<string>();
     set.add(before);
@@ -82,14 +83,14 @@ function setOAuth(exec: Execution, oauth: Record<string, unknown>) {
 }
 
 /**
- * Makes sure `exec.context` holds a usable access token for an oauth2 integration; a no-op for
+ * Makes sure `exec.credentials` holds a usable access token for an oauth2 integration; a no-op for
  * other credential formats. `force` renews even a token that looks fresh (the provider said 401).
  */
 export async function ensureFreshToken(exec: Execution, options: { force?: boolean } = {}): Promise<void> {
   if (!oauth2Credentials(exec.integration)) return;
-  const settings = resolveSettings(exec.integration, exec.context);
+  const settings = resolveSettings(exec.integration, exec.credentials);
   if (settings.retryOn401) installRetryOn401(exec);
-  const token = readToken(exec.context);
+  const token = readToken(exec.credentials);
   if (!options.force && !isStale(token, settings.skewSeconds, exec.account.created_at)) return;
   const grant = grantFor(token, settings);
   // Nothing to renew with: send what we have and let the provider decide (a 401 marks needs_reauth).
@@ -122,13 +123,13 @@ async function renew(exec: Execution, settings: OAuth2Settings, token: StoredTok
     }
     // Renew from the stored token when it is newer than ours (it may carry a rotated refresh token).
     const newer = storedFrom !== from && (storedToken.refresh_token || settings.grantType === 'client_credentials');
-    const base = newer ? stored.context : exec.context;
+    const base = newer ? stored.context : exec.credentials;
     const useGrant = newer ? (grantFor(storedToken, settings) ?? grant) : grant;
     const replaced = newer ? [from, storedFrom] : [from];
 
     let oauth: Record<string, unknown>;
     try {
-      oauth = mergeOAuth(base, await requestToken(settings, useGrant));
+      oauth = mergeOAuth(base, await requestToken(settings, useGrant, exec.services.egress.fetchFor(exec.integration.name)));
     } catch (e) {
       const error = await failure(exec, settings, useGrant, e);
       remember(outcomes, accountId, { from: replaced, at: Date.now(), error });
@@ -198,7 +199,7 @@ function installRetryOn401(exec: Execution) {
   exec.send = async (request) => {
     const response = await send(request);
     if (response.status !== 401) return response;
-    const token = readToken(exec.context);
+    const token = readToken(exec.credentials);
     const current = token.access_token;
     if (!current) return response;
     if (!carries(request, current)) {
@@ -206,11 +207,11 @@ function installRetryOn401(exec: Execution) {
       const stale = [...(replacedTokens.get(exec) ?? [])].find((t) => carries(request, t));
       return stale ? send(swapToken(request, stale, current)) : response;
     }
-    const settings = resolveSettings(exec.integration, exec.context);
+    const settings = resolveSettings(exec.integration, exec.credentials);
     const grant = grantFor(token, settings);
     if (!grant) return response;
     await renew(exec, settings, token, grant);
-    const fresh = readToken(exec.context).access_token;
+    const fresh = readToken(exec.credentials).access_token;
     if (!fresh || fresh === current) return response;
     exec.services.logger.info({ integrated_account_id: exec.account.id }, 'Provider answered 401; retried once with a renewed OAuth token');
     return send(swapToken(request, current, fresh));

@@ -110,6 +110,8 @@ export async function requestToken(settings: OAuth2Settings, grant: TokenGrant, 
     response = await fetchImpl(url, { method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS) });
     text = await response.text();
   } catch (e) {
+    // The egress policy's refusal is already the coded answer (no request was sent).
+    if ((e as { code?: string }).code === 'TESSERA_EGRESS_REFUSED') throw e;
     const timeout = (e as Error).name === 'TimeoutError';
     throw new TokenEndpointError(
       timeout

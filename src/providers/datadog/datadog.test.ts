@@ -112,7 +112,8 @@ describe('datadog organizations and products', () => {
       id: 'infra_host',
       name: 'Infra Hosts',
       description: 'Metered by hourly usage infra_hosts.host_count',
-      updated_at: '2026-11-01T00:00:00Z',
+      // Datadog stamps the mapping with the month asked for, by default the current one.
+      updated_at: `${new Date().toISOString().slice(0, 7)}-01T00:00:00Z`,
       remote_data: products[0].remote_data,
     });
     const normalized = await getJson(url('products', 'truto_response_format=normalized'));

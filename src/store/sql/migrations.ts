@@ -81,6 +81,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('environment_mappings').execute();
     },
   },
+  // Idempotency-Keys are claimed before the request runs (src/http/idempotency.ts), so replicas
+  // sharing the database run a write once. Rows stored before this migration are finished
+  // responses: `completed`. One column per statement: SQLite's ALTER TABLE adds one at a time.
+  '0003_idempotency_claims': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('idempotency_keys')
+        .addColumn('state', 'varchar(16)', (c) => c.notNull().defaultTo('completed'))
+        .execute();
+      await db.schema.alterTable('idempotency_keys').addColumn('owner', 'varchar(128)').execute();
+      await db.schema.alterTable('idempotency_keys').addColumn('claimed_at', 'varchar(32)').execute();
+      await db.schema.alterTable('idempotency_keys').addColumn('heartbeat_at', 'varchar(32)').execute();
+      // Every claim sweeps expired rows first.
+      await db.schema.createIndex('idempotency_keys_expires_at').on('idempotency_keys').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('idempotency_keys_expires_at').execute();
+      for (const column of ['heartbeat_at', 'claimed_at', 'owner', 'state']) {
+        await db.schema.alterTable('idempotency_keys').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

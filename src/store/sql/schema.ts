@@ -39,6 +39,11 @@ export interface IntegratedAccountsTable {
 export interface IdempotencyKeysTable {
   key: string;
   request_hash: string;
+  /** in_progress | completed | failed (store/types.ts IdempotencyState). */
+  state: string;
+  owner: string | null;
+  claimed_at: string | null;
+  heartbeat_at: string | null;
   status: number;
   body: string;
   headers: string;

@@ -4,9 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { SecretBox } from '../secret-box.ts';
 import type { Store } from '../types.ts';
+import { migrationProvider } from './migrations.ts';
 import { openPostgresStore, openSqliteStore } from './sql-store.ts';
 
 /**
@@ -127,6 +130,42 @@ for (const [name, open] of engines) {
       assert.equal(await store.findApiTokenByHash('nope'), undefined);
     });
 
+    test('an Idempotency-Key is claimed once however many claimants race, and only its owner settles it', async () => {
+      const key = `idem-${randomUUID()}`;
+      const at = new Date().toISOString();
+      const expires_at = new Date(Date.now() + 60_000).toISOString();
+      const rows = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.claimIdempotency({ key, request_hash: 'h', owner: `replica/${i}`, at, expires_at })),
+      );
+      const owners = new Set(rows.map((r) => r?.owner));
+      assert.equal(owners.size, 1, 'every claimant reads the same winner');
+      const winner = [...owners][0]!;
+      assert.equal(rows[0]?.state, 'in_progress');
+      assert.equal(await store.heartbeatIdempotency(key, 'replica/other', at), false);
+      assert.equal(await store.heartbeatIdempotency(key, winner, new Date().toISOString()), true);
+      const outcome = { state: 'completed' as const, status: 201, body: '{"id":1}', headers: '{}', expires_at };
+      assert.equal(await store.finishIdempotency(key, 'replica/other', outcome), false);
+      assert.equal(await store.finishIdempotency(key, winner, outcome), true);
+      await store.releaseIdempotency(key, winner); // a finished row is not released
+      const read = await store.getIdempotency(key, new Date().toISOString());
+      assert.equal(read?.state, 'completed');
+      assert.equal(read?.body, '{"id":1}');
+
+      const released = `idem-${randomUUID()}`;
+      await store.claimIdempotency({ key: released, request_hash: 'h', owner: 'a/1', at, expires_at });
+      await store.releaseIdempotency(released, 'a/1');
+      assert.equal((await store.claimIdempotency({ key: released, request_hash: 'h', owner: 'b/1', at, expires_at }))?.owner, 'b/1');
+
+      const expired = `idem-${randomUUID()}`;
+      await store.claimIdempotency({ key: expired, request_hash: 'h', owner: 'a/1', at, expires_at: at });
+      const later = new Date(Date.now() + 1000).toISOString();
+      assert.equal(
+        (await store.claimIdempotency({ key: expired, request_hash: 'h', owner: 'b/1', at: later, expires_at }))?.owner,
+        'b/1',
+        'an expired row is swept',
+      );
+    });
+
     if (name === 'sqlite') {
       test('a copy of the database file holds no plaintext credential', async () => {
         await newAccount('disk-check');
@@ -137,3 +176,23 @@ for (const [name, open] of engines) {
     }
   });
 }
+
+test('a database from before Idempotency-Key claims migrates forward: its stored responses stay replayable', async () => {
+  const file = path.join(sqliteDir, 'before-claims.db');
+  const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
+  const { error } = await new Migrator({ db: old, provider: migrationProvider }).migrateTo('0002_environment_mappings');
+  assert.equal(error, undefined);
+  const expires_at = new Date(Date.now() + 60_000).toISOString();
+  await old.insertInto('idempotency_keys').values({ key: 'k-old', request_hash: 'h', status: 201, body: '{}', headers: '{}', expires_at }).execute();
+  await old.destroy();
+
+  const store = await openSqliteStore(file, box);
+  try {
+    await store.migrate();
+    const row = await store.getIdempotency('k-old', new Date().toISOString());
+    assert.equal(row?.state, 'completed');
+    assert.equal(row?.status, 201);
+  } finally {
+    await store.close();
+  }
+});

@@ -5,6 +5,8 @@ import type {
   EnvironmentMappingFilter,
   EnvironmentMappingRecord,
   EnvironmentRecord,
+  IdempotencyClaim,
+  IdempotencyOutcome,
   IdempotencyRecord,
   IntegratedAccountFilter,
   IntegratedAccountPatch,
@@ -186,12 +188,58 @@ export class SqlStore implements Store {
 
   async getIdempotency(key: string, at: string) {
     await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', at).execute();
-    return this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    return row as IdempotencyRecord | undefined;
   }
 
-  async putIdempotency(record: IdempotencyRecord) {
-    await this.db.deleteFrom('idempotency_keys').where('key', '=', record.key).execute();
-    await this.db.insertInto('idempotency_keys').values(record).execute();
+  async claimIdempotency(claim: IdempotencyClaim) {
+    await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', claim.at).execute();
+    // Insert-if-absent is one statement on both engines: of every replica racing for the key,
+    // exactly one insert lands; the others do nothing and read the winner's row below.
+    await this.db
+      .insertInto('idempotency_keys')
+      .values({
+        key: claim.key,
+        request_hash: claim.request_hash,
+        state: 'in_progress',
+        owner: claim.owner,
+        claimed_at: claim.at,
+        heartbeat_at: claim.at,
+        status: 0,
+        body: '',
+        headers: '{}',
+        expires_at: claim.expires_at,
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', claim.key).executeTakeFirst();
+    return row as IdempotencyRecord | undefined;
+  }
+
+  async heartbeatIdempotency(key: string, owner: string, at: string) {
+    const res = await this.db
+      .updateTable('idempotency_keys')
+      .set({ heartbeat_at: at })
+      .where('key', '=', key)
+      .where('owner', '=', owner)
+      .where('state', '=', 'in_progress')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async finishIdempotency(key: string, owner: string, outcome: IdempotencyOutcome) {
+    const res = await this.db
+      .updateTable('idempotency_keys')
+      .set({ ...outcome, heartbeat_at: now() })
+      .where('key', '=', key)
+      .where('owner', '=', owner)
+      .where('state', '=', 'in_progress')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async releaseIdempotency(key: string, owner: string) {
+    await this.db.deleteFrom('idempotency_keys').where('key', '=', key).where('owner', '=', owner).where('state', '=', 'in_progress').execute();
   }
 
   private bool(v: boolean): number | boolean {

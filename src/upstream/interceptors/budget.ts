@@ -46,13 +46,15 @@ export interface BudgetPolicy {
   perSeconds: number;
   /** Longer waits are not slept through: the caller gets a 429 with Retry-After instead. */
   maxWaitSeconds: number;
+  /** What is left of the request's time budget: a longer wait is refused now, with Retry-After. */
+  remainingMs?: () => number;
 }
 
 export function budgetInterceptor(policy: BudgetPolicy): Interceptor {
   const perMs = policy.perSeconds * 1000;
   return (next) => async (request) => {
     const { wait, at } = policy.budgets.reserve(policy.key, policy.requests, perMs);
-    if (wait > policy.maxWaitSeconds * 1000) {
+    if (wait > policy.maxWaitSeconds * 1000 || (policy.remainingMs && wait >= policy.remainingMs())) {
       policy.budgets.release(policy.key, at);
       throw new BudgetExhausted(Math.ceil(wait / 1000));
     }

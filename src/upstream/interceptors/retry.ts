@@ -15,6 +15,8 @@ export interface RetryPolicy {
   baseDelayMs: number;
   classify(response: UpstreamResponse): Promise<RetryDecision>;
   retryableStatuses: Set<number>;
+  /** What is left of the request's time budget: a wait that would outlast it is not started. */
+  remainingMs?: () => number;
 }
 
 /** Thrown when retrying cannot help: the provider wants a longer pause than we may take. */
@@ -53,9 +55,15 @@ export function retryInterceptor(policy: RetryPolicy): Interceptor {
           return response;
         }
         if (waitMs > policy.maxWaitSeconds * 1000) throw new RetryExhausted(response, Math.ceil(waitMs / 1000));
+        // Waiting past the deadline only to fail: hand back what the provider said instead.
+        if (policy.remainingMs && waitMs >= policy.remainingMs()) {
+          if (decision.rateLimited) throw new RetryExhausted(response, Math.max(1, Math.ceil(waitMs / 1000)));
+          return response;
+        }
       } else {
         if (!request.retryable || attempt >= policy.maxRetries) throw failure;
         waitMs = backoff();
+        if (policy.remainingMs && waitMs >= policy.remainingMs()) throw failure;
       }
       await sleep(waitMs, undefined, { signal: request.signal });
     }

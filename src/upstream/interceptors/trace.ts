@@ -17,7 +17,8 @@ export function traceInterceptor(calls: UpstreamCallRecord[]): Interceptor {
       });
       return response;
     } catch (e) {
-      if (e instanceof UpstreamNetworkError) {
+      // Network failures, and the sender's own refusals (egress, size, redirect, deadline): an attempt without a status.
+      if (e instanceof UpstreamNetworkError || /^TESSERA_(UPSTREAM|EGRESS)_/.test(String((e as { code?: unknown }).code))) {
         calls.push({
           requestUrl: request.url,
           method: request.method.toUpperCase(),

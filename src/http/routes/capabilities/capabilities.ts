@@ -3,6 +3,8 @@ import { capabilitiesResponseSchema, CAPABILITY_TYPES, parseCapabilitiesFilters 
 import { parseQueryString } from '../../../query/unified-query.ts';
 import { fromZod, ok, ref, type RouteDoc, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, sendJson } from '../../respond.ts';
+import { errors } from '../../../errors/catalogue.ts';
+import { nameParam, uuidParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /** The filters parseCapabilitiesFilters reads. */
@@ -61,13 +63,14 @@ export function capabilitiesRoutes() {
   app.get('/integrated-account/:id/capabilities', async (c) => {
     const filters = parseCapabilitiesFilters(parseQueryString(rawQueryString(c)));
     const discovery = c.get('services').discovery;
-    return sendJson(c, 200, await discovery.capabilitiesForAccount(c.get('principal').environmentId, c.req.param('id'), filters));
+    const id = uuidParam(c, 'id', errors.accountNotFound);
+    return sendJson(c, 200, await discovery.capabilitiesForAccount(c.get('principal').environmentId, id, filters));
   });
 
   app.get('/integration/:name/capabilities', (c) => {
     const filters = parseCapabilitiesFilters(parseQueryString(rawQueryString(c)));
     const discovery = c.get('services').discovery;
-    return sendJson(c, 200, discovery.capabilitiesForIntegration(c.req.param('name'), filters));
+    return sendJson(c, 200, discovery.capabilitiesForIntegration(nameParam(c, 'name', 'integration'), filters));
   });
 
   return app;

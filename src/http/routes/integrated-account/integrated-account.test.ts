@@ -124,3 +124,31 @@ test('GET /integration lists integrations without their config', async () => {
   assert.equal((await call('GET', '/integration/neon')).body.label, 'Neon');
   assert.equal((await call('GET', '/integration/nope')).status, 404);
 });
+
+test('an upper-case id is the same account, on the admin routes and the data plane', async () => {
+  const created = await create('upper');
+  const upper = String(created.body.id).toUpperCase();
+  assert.equal((await call('GET', `/integrated-account/${upper}`)).body.id, created.body.id);
+  assert.equal((await call('GET', `/integrated-account/${upper}/capabilities`)).status, 200);
+  assert.equal((await call('GET', `/unified/usage-metering/users?integrated_account_id=${upper}&limit=1`)).status, 200);
+  assert.equal((await call('DELETE', `/integrated-account/${upper}`)).body.id, created.body.id);
+});
+
+test('filters and bodies the store could not take are 400s, not store errors', async () => {
+  const cases: [string, string, unknown, RegExp][] = [
+    ['GET', '/integrated-account?tenant_id[]=a', undefined, /tenant_id must be a single string, got a list/],
+    ['GET', `/integrated-account?tenant_id=${'t'.repeat(256)}`, undefined, /tenant_id must be at most 255 characters/],
+    ['GET', '/integrated-account?status=%00', undefined, /must not contain U\+0000/],
+    ['GET', '/integrated-account?limit=99999999999999999999', undefined, /limit must be an integer from 1 to 10000/],
+    ['GET', '/integrated-account?next_cursor[]=x', undefined, /Invalid next_cursor/],
+    ['POST', '/integrated-account', { tenant_id: 't'.repeat(256), integration: 'neon' }, /tenant_id: Too big/],
+    ['POST', '/integrated-account', { tenant_id: 'a\u001bb', integration: 'neon' }, /tenant_id: must not contain control characters/],
+    ['POST', '/integrated-account', { tenant_id: 't', integration: 'neon', authentication_method: 'm'.repeat(65) }, /authentication_method: Too big/],
+    ['POST', '/integrated-account', '{"tenant_id":"a\\u0000b","integration":"neon"}', /U\+0000 is not accepted in strings at position 15/],
+  ];
+  for (const [method, p, body, message] of cases) {
+    const res = await call(method, p, body);
+    assert.equal(res.status, 400, `${method} ${p.slice(0, 60)}: ${res.text}`);
+    assert.match(res.body.message, message);
+  }
+});

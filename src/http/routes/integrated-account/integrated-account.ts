@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
-import { createAccountBody, patchAccountBody, toView } from '../../../services/integrated-accounts.ts';
+import { createAccountBody, patchAccountBody, TENANT_ID_RULE, toView } from '../../../services/integrated-accounts.ts';
+import { NAME_RULE, ownValue, queryText } from '../../../query/safe-input.ts';
 import { parseQueryString, toBoolean, toLimit } from '../../../query/unified-query.ts';
 import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
 import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
+import { uuidParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 const DEFAULT_ADMIN_LIMIT = 5000;
@@ -143,16 +145,17 @@ export function integratedAccountRoutes() {
     const q = parseQueryString(rawQueryString(c));
     const limit = toLimit(q.limit) ?? DEFAULT_ADMIN_LIMIT;
     const scope = { account: environmentId, target: 'integrated-account' };
-    const after =
-      typeof q.next_cursor === 'string' && q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
-    if (q.environment_id !== undefined && q.environment_id !== environmentId) return sendJson(c, 200, { result: [], next_cursor: null, limit });
-    const integration = q.integration as { name?: unknown } | undefined;
+    if (q.next_cursor !== undefined && typeof q.next_cursor !== 'string') throw errors.invalidCursor();
+    const after = q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
+    if (queryText(q.environment_id, 'environment_id', NAME_RULE) !== undefined && q.environment_id !== environmentId)
+      return sendJson(c, 200, { result: [], next_cursor: null, limit });
+    const nested = q.integration !== null && typeof q.integration === 'object' ? (q.integration as Record<string, unknown>) : {};
     const rows = await services.store.listIntegratedAccounts({
       environment_id: environmentId,
-      tenant_id: typeof q.tenant_id === 'string' ? q.tenant_id : undefined,
-      integration:
-        typeof integration?.name === 'string' ? integration.name : typeof q['integration.name'] === 'string' ? (q['integration.name'] as string) : undefined,
-      status: typeof q.status === 'string' ? q.status : undefined,
+      // Compared with stored columns: a list, an object, U+0000 or an over-long value is a 400, not a store error.
+      tenant_id: queryText(q.tenant_id, 'tenant_id', TENANT_ID_RULE),
+      integration: queryText(ownValue(nested, 'name') ?? q['integration.name'], 'integration.name', NAME_RULE),
+      status: queryText(q.status, 'status', NAME_RULE),
       is_sandbox: toBoolean(q.is_sandbox, 'is_sandbox'),
       created_at: dateFilter(q.created_at, 'created_at'),
       updated_at: dateFilter(q.updated_at, 'updated_at'),
@@ -174,20 +177,20 @@ export function integratedAccountRoutes() {
 
   app.get('/:id', async (c) => {
     const services = c.get('services');
-    const account = await services.accounts.get(c.get('principal').environmentId, c.req.param('id'));
+    const account = await services.accounts.get(c.get('principal').environmentId, uuidParam(c, 'id', errors.accountNotFound));
     return sendJson(c, 200, toView(account, services.catalog));
   });
 
   app.patch('/:id', async (c) => {
     const services = c.get('services');
     const body = patchAccountBody.parse((await readJsonBody(c)) ?? {});
-    const account = await services.accounts.patch(c.get('principal').environmentId, c.req.param('id'), body);
+    const account = await services.accounts.patch(c.get('principal').environmentId, uuidParam(c, 'id', errors.accountNotFound), body);
     return sendJson(c, 200, toView(account, services.catalog));
   });
 
   app.delete('/:id', async (c) => {
     const services = c.get('services');
-    return sendJson(c, 200, await services.accounts.delete(c.get('principal').environmentId, c.req.param('id')));
+    return sendJson(c, 200, await services.accounts.delete(c.get('principal').environmentId, uuidParam(c, 'id', errors.accountNotFound)));
   });
 
   return app;

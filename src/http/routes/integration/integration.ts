@@ -4,6 +4,7 @@ import type { IntegrationDefinition } from '../../../integrations/definition-sch
 import { adminListSchema } from '../../openapi/components.ts';
 import { ok, ref, type Json, type RouteDoc, type RouteDocs } from '../../openapi/route-doc.ts';
 import { sendJson } from '../../respond.ts';
+import { nameParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /** The integration as the API shows it: `config` is never returned (docs/contract.md §2). */
@@ -77,8 +78,9 @@ export function integrationRoutes() {
     return sendJson(c, 200, { result: [...catalog.integrations.values()].map(integrationView), next_cursor: null, limit: 5000 });
   });
   app.get('/:name', (c) => {
-    const def = c.get('services').catalog.getIntegration(c.req.param('name'));
-    if (!def) throw errors.integrationNotFound(`Integration ${c.req.param('name')} not found`);
+    const name = nameParam(c, 'name', 'integration');
+    const def = c.get('services').catalog.getIntegration(name);
+    if (!def) throw errors.integrationNotFound(`Integration ${name} not found`);
     return sendJson(c, 200, integrationView(def));
   });
   return app;

@@ -7,7 +7,12 @@ import { readJsonBody, sendJson } from '../../respond.ts';
 import type { AppServices } from '../../../services/app-services.ts';
 import type { HttpEnv } from '../../types.ts';
 
-const oauth2Deps = (s: AppServices) => ({ accounts: s.accounts, box: s.box, publicUrl: s.config.publicUrl });
+const oauth2Deps = (s: AppServices) => ({
+  accounts: s.accounts,
+  box: s.box,
+  publicUrl: s.config.publicUrl,
+  fetchFor: (integration: string) => s.egress.fetchFor(integration),
+});
 
 export const oauth2Docs: RouteDocs = {
   operations: [

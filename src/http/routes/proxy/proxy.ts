@@ -3,6 +3,7 @@ import { parseQueryString, requireAccountId, toLimit } from '../../../query/unif
 import { ANY_BODY, DATA_PLANE_ERRORS, IDEMPOTENCY_KEY } from '../../openapi/components.ts';
 import { ok, ref, type DocContext, type RouteDoc, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
+import { checkName, nameParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /** A proxy operation: every one takes the account and can fail as the upstream can. */
@@ -87,11 +88,11 @@ export function proxyRoutes() {
     for (const [k, v] of Object.entries(raw)) {
       if (k !== 'integrated_account_id' && k !== 'next_cursor' && k !== 'limit' && !k.startsWith('truto_')) query[k] = v;
     }
-    const resolved = typeof method === 'function' ? method(c) : method;
+    const resolved = typeof method === 'function' ? checkName(method(c), 'method') : method;
     const result = await c.get('services').proxy.handle({
       environmentId: c.get('principal').environmentId,
       accountId: requireAccountId(raw.integrated_account_id),
-      resource: c.req.param('resource')!,
+      resource: nameParam(c, 'resource', 'proxy resource'),
       method: resolved,
       id: takesId ? c.req.param('id') : undefined,
       query,

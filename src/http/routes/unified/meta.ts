@@ -5,6 +5,7 @@ import { MODEL_DOCS_FORMATS, renderModelDocsHtml, renderModelDocsMarkdown, type 
 import { parseQueryString, requireAccountId } from '../../../query/unified-query.ts';
 import { fromZod, ok, ref, type DocContext, type RouteDoc, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, sendJson } from '../../respond.ts';
+import { nameParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 const modelParam = (ctx: DocContext) => ({ description: 'Unified model (kebab-case)', schema: { type: 'string', enum: Object.keys(ctx.models) } });
@@ -69,7 +70,7 @@ export function unifiedMetaRoutes() {
   app.get('/meta/:model/:integration', (c) => {
     const format = (c.req.query('format') ?? 'json') as ModelDocsFormat;
     if (!MODEL_DOCS_FORMATS.includes(format)) throw errors.badRequest(`Unknown format "${format}"; use one of ${MODEL_DOCS_FORMATS.join(', ')}`);
-    const docs = c.get('services').discovery.modelDocs(c.req.param('integration'), c.req.param('model'));
+    const docs = c.get('services').discovery.modelDocs(nameParam(c, 'integration', 'integration'), nameParam(c, 'model', 'model'));
     if (format === 'md') return c.body(renderModelDocsMarkdown(docs), 200, { 'content-type': 'text/markdown; charset=utf-8' });
     if (format === 'html') return c.body(renderModelDocsHtml(docs), 200, { 'content-type': 'text/html; charset=utf-8' });
     return sendJson(c, 200, docs);
@@ -78,13 +79,16 @@ export function unifiedMetaRoutes() {
   app.get('/:model/:resource/meta/:method', async (c) => {
     const accountId = requireAccountId(parseQueryString(rawQueryString(c)).integrated_account_id);
     const discovery = c.get('services').discovery;
-    const { model, resource, method } = c.req.param();
+    const [model, resource, method] = [nameParam(c, 'model', 'model'), nameParam(c, 'resource', 'resource'), nameParam(c, 'method', 'method')];
     return sendJson(c, 200, await discovery.metaForAccount(c.get('principal').environmentId, accountId, model, resource, method));
   });
 
   app.get('/:model/:resource/:integration/meta/:method', (c) => {
     const discovery = c.get('services').discovery;
-    const { model, resource, integration, method } = c.req.param();
+    const model = nameParam(c, 'model', 'model');
+    const resource = nameParam(c, 'resource', 'resource');
+    const integration = nameParam(c, 'integration', 'integration');
+    const method = nameParam(c, 'method', 'method');
     return sendJson(c, 200, discovery.metaForIntegration(integration, model, resource, method));
   });
 

@@ -90,7 +90,7 @@ describe('bad input gets a clear 4xx in the envelope', () => {
       'bad limit',
       '/unified/usage-metering/users?integrated_account_id=ACCOUNT&limit=0',
       400,
-      /limit must be an integer of at least 1/,
+      /limit must be an integer from 1 to 10000/,
       'TESSERA_INVALID_QUERY',
     ],
     [
@@ -128,5 +128,26 @@ describe('bad input gets a clear 4xx in the envelope', () => {
     const res = await fetch(`${stack.apiUrl}${usersUrl()}`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 404);
     assert.match(((await res.json()) as { message: string }).message, /Integrated account .* not found/);
+  });
+});
+
+describe('custom method names', () => {
+  test('each request runs its own method, and names every object inherits are unknown methods', async () => {
+    const post = (name: string) =>
+      getJson(`/unified/usage-metering/users/${name}?integrated_account_id=${account}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+    for (const name of ['first_custom', 'second_custom']) {
+      const res = await post(name);
+      assert.equal(res.status, 404);
+      assert.match(res.body.message, new RegExp(`Method ${name} is not supported`));
+    }
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const res = await post(name);
+      assert.equal(res.status, 404, name);
+      assert.equal(res.body.code, 'TESSERA_METHOD_NOT_SUPPORTED');
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { parseUnifiedQuery } from '../../../query/unified-query.ts';
 import { rawQueryString, readJsonBody, sendJson, toTesseraError } from '../../respond.ts';
+import { checkName, nameParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 /**
@@ -16,18 +17,20 @@ export function unifiedRoutes() {
   const run =
     (method: string | ((c: Context<HttpEnv>) => string), takesId = true) =>
     async (c: Context<HttpEnv>) => {
-      const model = c.req.param('model')!;
-      const resource = c.req.param('resource')!;
+      const model = nameParam(c, 'model', 'model');
+      const resource = nameParam(c, 'resource', 'resource');
       const id = takesId ? c.req.param('id') : undefined;
-      if (typeof method === 'function') method = method(c);
+      // A variable of this request: `method` belongs to the route, shared by all its requests
+      // (assigning to it once made every later custom call run the first caller's method).
+      const resolved = typeof method === 'function' ? checkName(method(c), 'method') : method;
       const query = parseUnifiedQuery(rawQueryString(c));
-      const body = method === 'get' || method === 'list' || method === 'delete' ? undefined : await readJsonBody(c);
+      const body = resolved === 'get' || resolved === 'list' || resolved === 'delete' ? undefined : await readJsonBody(c);
       const services = c.get('services');
       const result = await services.unified.handle({
         environmentId: c.get('principal').environmentId,
         model,
         resource,
-        method,
+        method: resolved,
         id: id === undefined ? undefined : id,
         body,
         query,
