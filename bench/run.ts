@@ -6,6 +6,7 @@
  *   1. the upstream alone: GET members (limit 100) straight from the simulator;
  *   2. the same call through /proxy/members (auth, account load, definition, envelope);
  *   3. the unified users list (limit 100): the same upstream call plus JSONata mapping;
+ *   4. the same list with the mapping given as an account override (run in the expression sandbox);
  * and, with no network at all, the mapping of 1 200 members by the bundled mapping; then, for
  * every integration that maps usage, the mapping cost per usage row (unified − raw).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
@@ -146,6 +147,23 @@ try {
     fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=100`, { headers: { authorization: `Bearer ${upstreamKey}` } });
   const proxy = () => stack.api(`/proxy/members?integrated_account_id=${account}&limit=100`);
   const unified = () => stack.api(`/unified/usage-metering/users?integrated_account_id=${account}&limit=100`);
+  // The same list through an account override that repeats the bundled mapping word for word: the
+  // override's expressions run in the sandbox (docs/security.md), so this row is its cost.
+  const bundledPhases = stack.services.catalog.getMapping('neon', 'usage-metering', 'users', 'list')?.phases;
+  const overridden = await stack.api('/integrated-account', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tenant_id: 'bench',
+      integration: 'neon',
+      context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
+      integration_override: { base_url: stack.simulators.neon },
+      unified_model_override: { 'usage-metering': { users: { list: { phases: bundledPhases } } } },
+    }),
+  });
+  if (overridden.status !== 200) throw new Error(`creating the override account failed: ${overridden.status} ${await overridden.text()}`);
+  const overrideAccount = ((await overridden.json()) as { id: string }).id;
+  const sandboxed = () => stack.api(`/unified/usage-metering/users?integrated_account_id=${overrideAccount}&limit=100`);
 
   console.log(`Tessera bench: ${REQUESTS} requests per row, Node ${process.version}, ${new Date().toISOString()}`);
   for (const concurrency of [1, CONCURRENCY]) {
@@ -154,6 +172,7 @@ try {
     row('upstream members (simulator)', base);
     row('tessera /proxy/members', await measure(proxy, concurrency), base);
     row('tessera unified users list', await measure(unified, concurrency), base);
+    row('  same, mapping as an override', await measure(sandboxed, concurrency), base);
   }
 
   // The mapping alone: every member of the 1 200-member org through the bundled list mapping.

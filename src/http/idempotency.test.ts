@@ -64,6 +64,7 @@ describe('the rule for a finished request', () => {
     assert.equal(settlement(409, undefined), 'completed');
     assert.equal(settlement(429, undefined), 'release');
     assert.equal(settlement(503, new TesseraError(503, 'blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' })), 'release');
+    assert.equal(settlement(502, new TesseraError(502, 'not allowed', { code: 'TESSERA_EGRESS_REFUSED' })), 'release');
     assert.equal(settlement(503, new TesseraError(503, 'upstream said so', { remote: { rawResponse: null } })), 'failed');
     assert.equal(settlement(504, undefined), 'failed');
     assert.equal(settlement(500, new Error('boom')), 'failed');

@@ -47,7 +47,8 @@ export interface IdempotencyTimings {
  */
 export function settlement(status: number, error: unknown): 'release' | 'completed' | 'failed' {
   if (status === 429) return 'release';
-  if (isTesseraError(error) && error.code === 'TESSERA_ACCOUNT_BLOCKED') return 'release';
+  // Refused before anything was sent: the account is blocked, or the egress policy stopped the call.
+  if (isTesseraError(error) && (error.code === 'TESSERA_ACCOUNT_BLOCKED' || error.code === 'TESSERA_EGRESS_REFUSED')) return 'release';
   return status < 500 ? 'completed' : 'failed';
 }
 

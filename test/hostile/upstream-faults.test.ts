@@ -49,7 +49,7 @@ for (const store of await hostileStores()) {
             const chunk = Buffer.alloc(64 * 1024, 'a');
             res.write('{"data":"');
             for (let sent = 0; sent < HUGE && !res.destroyed; sent += chunk.length) {
-              if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+              if (!res.write(chunk)) await drainedOrClosed(res);
               hugeWritten = sent;
             }
             return res.end('"}');
@@ -155,5 +155,18 @@ for (const store of await hostileStores()) {
       assert.match(body.message, new RegExp(`${BUDGET_MS} ms`));
       assert.match(body.message, /TESSERA_UPSTREAM_REQUEST_BUDGET_MS/);
     });
+  });
+}
+
+/** Waits for the socket to take more, or to go away; leaves no listener behind either way. */
+function drainedOrClosed(res: import('node:http').ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
   });
 }
