@@ -35,7 +35,8 @@ export function getPath(value: unknown, path: string | undefined): unknown {
   if (!path) return value;
   let cur: any = value;
   for (const part of path.split('.')) {
-    if (cur === null || cur === undefined) return undefined;
+    // Own properties only: a path from an expression or a definition must not reach a prototype.
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
     cur = cur[part];
   }
   return cur;

@@ -236,7 +236,7 @@ describe('GET /unified/usage-metering/usage over a window', () => {
     };
     const withPort = await connectWith({ port });
     const ok = await json(usage(withPort, 'start_date=2026-10-01&end_date=2026-10-03'));
-    assert.equal(ok.status, 200);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.result.length, 2);
     upstream.requests.length = 0;
     const without = await json(usage(await connectWith({}), 'start_date=2026-10-01&end_date=2026-10-03'));

@@ -74,7 +74,10 @@ describe('the rule for a finished request', () => {
 describe('the entry key ignores the letter case of UUIDs', () => {
   test('path segments and integrated_account_id', () => {
     assert.equal(canonicalPath(`/proxy/users/${ACCOUNT.toUpperCase()}`), `/proxy/users/${ACCOUNT}`);
-    assert.equal(canonicalPath(`/custom/A%2FB/${ACCOUNT.toUpperCase()}`), `/custom/A%2FB/${ACCOUNT}`, 'other segments stay as sent');
+    assert.equal(canonicalPath(`/custom/A%2FB/${ACCOUNT.toUpperCase()}`), `/custom/A%2FB/${ACCOUNT}`, 'an encoded slash stays inside its segment');
+    // Every spelling the router treats alike is one key: no second write through `%2D` or `%73`.
+    assert.equal(canonicalPath('/unified/usage%2Dmetering/user%73'), '/unified/usage-metering/users');
+    assert.equal(canonicalPath('/unified/usage-metering/users'), '/unified/usage-metering/users');
     assert.equal(canonicalSearch(`?integrated_account_id=${ACCOUNT.toUpperCase()}&x=ABC`), `integrated_account_id=${ACCOUNT}&x=ABC`);
     assert.equal(canonicalSearch('?integrated_account_id=not-a-uuid&%zz'), 'integrated_account_id=not-a-uuid&%zz');
   });

@@ -52,7 +52,7 @@ export function settlement(status: number, error: unknown): 'release' | 'complet
   return status < 500 ? 'completed' : 'failed';
 }
 
-/** The path with every UUID segment lowercased, so `/…/ABC…` and `/…/abc…` share one entry. */
+/** The path with every segment percent-decoded and re-encoded one way, UUIDs lowercased, so every spelling of a route shares one entry. */
 export function canonicalPath(pathname: string): string {
   return pathname
     .split('/')
@@ -63,7 +63,9 @@ export function canonicalPath(pathname: string): string {
       } catch {
         return segment;
       }
-      return UUID.test(decoded) ? decoded.toLowerCase() : segment;
+      // One spelling per segment: `usage%2Dmetering` and `usage-metering` are the same route to
+      // the router, so they must be the same key here.
+      return encodeURIComponent(UUID.test(decoded) ? decoded.toLowerCase() : decoded);
     })
     .join('/');
 }

@@ -23,12 +23,16 @@ test('placeholders that read a credential are found, others are not', () => {
   assert.deepEqual(secretPlaceholders('{{context.org|credentials.token:str}}', isSecret), ['credentials.token']);
   assert.deepEqual(secretPlaceholders('{{context.oauth.token.access_token}}', isSecret), ['context.oauth.token.access_token']);
   assert.deepEqual(secretPlaceholders('{{context.org}}/{{id}}', isSecret), []);
+  // Pattern segments and the whole context could reach a secret whatever they are called.
+  assert.deepEqual(secretPlaceholders('{{context./key/}}', isSecret), ['context./key/']);
+  assert.deepEqual(secretPlaceholders('{{context.*}}', isSecret), ['context.*']);
+  assert.deepEqual(secretPlaceholders('{{context:json}}', isSecret), ['context']);
 });
 
 test('a mapping override naming a credential in a placeholder is refused with its path', () => {
   const e = refusal(() => checkOverrideSecrets({ users: { list: { query: { q: '{{context.apiKey}}' } } } }, 'unified_model_override', rules));
   assert.equal(e.status, 400);
-  assert.match(e.message, /unified_model_override\.users\.list\.query\.q: placeholder \{\{context\.apiKey\}\} names a credential/);
+  assert.match(e.message, /unified_model_override\.users\.list\.query\.q: placeholder \{\{context\.apiKey\}\} could read a credential/);
   checkOverrideSecrets({ users: { list: { response_mapping: '{ "id": id }', query: { org: '{{context.org}}' } } } }, 'x', rules);
 });
 
@@ -74,7 +78,7 @@ test('an integration override cannot change authorization, send calls to a host 
   checkIntegrationOverride({ base_url: 'http://allowed.internal:{{context.port}}/v/{{context.org}}' }, 'integration_override', rules);
   assert.match(
     refusal(() => checkIntegrationOverride({ headers: { 'x-k': '{{credentials.admin_key}}' } }, 'integration_override', rules)).message,
-    /names a credential/,
+    /could read a credential/,
   );
   checkIntegrationOverride({ base_url: 'https://allowed.internal/v2', headers: { 'x-trace': 'on' } }, 'integration_override', rules);
   checkIntegrationOverride({ base_url: null }, 'integration_override', rules);

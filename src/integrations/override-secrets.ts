@@ -14,6 +14,7 @@ import type { KeyPredicate } from '../store/secret-keys.ts';
  * Expressions need no such check: they evaluate against the context without its secrets.
  */
 const PLACEHOLDER = /\{\{([^{}]+)\}\}/g;
+const PLAIN_SEGMENT = /^[A-Za-z0-9_-]+$/;
 /**
  * Under `credentials` an override may only move the OAuth2 endpoints (a self-hosted provider),
  * and the hosts are then checked like `base_url`; client ids, secrets and scopes stay the definition's.
@@ -39,7 +40,10 @@ export function secretPlaceholders(text: string, isSecret: KeyPredicate): string
     for (const alternative of inner.split('|')) {
       const ref = alternative.trim().split(':')[0];
       const [root, ...rest] = ref.split('.');
-      if (root === 'credentials' || (root === 'context' && rest.some((segment) => isSecret(segment)))) found.push(ref);
+      // The whole context, a pattern segment (`/key/`, `*`) or a secret's name could each reach a credential.
+      const unsafe =
+        root === 'credentials' || (root === 'context' && (!rest.length || rest.some((segment) => !PLAIN_SEGMENT.test(segment) || isSecret(segment))));
+      if (unsafe) found.push(ref);
     }
   }
   return found;
@@ -70,7 +74,10 @@ export function checkOverrideSecrets(override: unknown, where: string, rules: Pi
     for (const text of [key ?? (typeof value === 'string' ? value : undefined)]) {
       if (text === undefined || !text.includes('{{')) continue;
       for (const ref of secretPlaceholders(text, rules.isSecret))
-        findings.push({ path: at.join('.'), message: `placeholder {{${ref}}} names a credential; overrides cannot read credentials` });
+        findings.push({
+          path: at.join('.'),
+          message: `placeholder {{${ref}}} could read a credential; overrides may name plain, non-secret context keys only`,
+        });
     }
   });
   refuse(findings, 'Override refused');

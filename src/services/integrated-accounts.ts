@@ -4,9 +4,11 @@ import { errors } from '../errors/catalogue.ts';
 import { checkOAuth2Context } from '../engine/oauth2/index.ts';
 import { runSteps } from '../engine/steps.ts';
 import type { Catalog } from '../integrations/catalog.ts';
-import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
+import { integrationSchema, type IntegrationDefinition } from '../integrations/definition-schema.ts';
+import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import { checkIntegrationOverride, checkOverrideSecrets, type OverrideRules } from '../integrations/override-secrets.ts';
-import { REDACTED, redactContext, isProtectedKey } from '../store/secret-box.ts';
+import { REDACTED, containsSealMarker, redactContext } from '../store/secret-box.ts';
+import { secretKeyPredicate } from '../store/secret-keys.ts';
 import type { IntegratedAccountRecord, IntegratedAccountStatus } from '../store/types.ts';
 import { validateAccountOverride, validateIntegrationOverride } from '../integrations/override-validation.ts';
 import { nameText, storedText } from '../query/safe-input.ts';
@@ -55,7 +57,7 @@ export function toView(account: IntegratedAccountRecord, catalog: Catalog): Inte
     is_blocked: account.is_blocked,
     authentication_method: account.authentication_method,
     region: account.region,
-    context: redactContext(account.context, (k) => isProtectedKey(k) || secrets.has(k)),
+    context: redactContext(account.context, secretKeyPredicate(secrets)),
     last_error: account.last_error,
     unified_model_override: account.unified_model_override,
     integration_override: account.integration_override,
@@ -94,6 +96,14 @@ export const patchAccountBody = z
   .strict();
 
 /** Checks a context against the integration's credential fields: required, pattern, format. */
+/** `$enc` marks values the store sealed; a client may not send one (store/secret-box.ts containsSealMarker). */
+export function refuseSealMarkers(context: unknown) {
+  if (containsSealMarker(context))
+    throw errors.validation('context: the key $enc is reserved for values Tessera seals; send credentials as plain values', [
+      { path: 'context', message: '$enc is reserved' },
+    ]);
+}
+
 export function validateCredentials(def: IntegrationDefinition, context: Record<string, unknown>) {
   if (def.credentials.format === 'oauth2') return checkOAuth2Context(def, context);
   if (def.credentials.format !== 'api_key') return;
@@ -153,9 +163,16 @@ export class IntegratedAccountsService {
   }
 
   /** An account's `integration_override` cannot read credentials, change authorization or move calls to another host. */
-  checkIntegrationOverride(override: Record<string, unknown>) {
+  checkIntegrationOverride(integration: string, override: Record<string, unknown>) {
     checkIntegrationOverride(override, 'integration_override', this.app.overrideRules);
     validateIntegrationOverride(override);
+    // What the account will run with must still be a valid definition (a `method: 123` would
+    // otherwise be stored and fail every later call).
+    const merged = integrationSchema.safeParse(effectiveIntegration(this.integrationOf(integration), { integration_override: override }));
+    if (!merged.success) {
+      const failures = merged.error.issues.map((i) => ({ path: ['integration_override', ...i.path.map(String)].join('.'), message: i.message }));
+      throw errors.validation(`Invalid integration_override: ${failures.map((f) => `${f.path}: ${f.message}`).join('; ')}`, failures);
+    }
   }
 
   get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
@@ -166,9 +183,10 @@ export class IntegratedAccountsService {
     const name = input.integration_name ?? (typeof input.integration === 'string' ? input.integration : input.integration?.name);
     if (!name) throw errors.missingBody(['integration']);
     const def = this.integrationOf(name);
+    refuseSealMarkers(input.context);
     validateCredentials(def, input.context);
     this.validateAccountOverride(def.name, input.unified_model_override);
-    this.checkIntegrationOverride(input.integration_override);
+    this.checkIntegrationOverride(def.name, input.integration_override);
     const account = await this.app.store.createIntegratedAccount({
       id: randomUUID(),
       tenant_id: input.tenant_id,
@@ -206,9 +224,10 @@ export class IntegratedAccountsService {
     const account = await this.get(environmentId, id);
     if (input.is_sandbox !== undefined && input.is_sandbox !== account.is_sandbox) throw errors.methodNotAllowed('is_sandbox is read-only');
     if (input.unified_model_override) this.validateAccountOverride(account.integration, input.unified_model_override);
-    if (input.integration_override) this.checkIntegrationOverride(input.integration_override);
+    if (input.integration_override) this.checkIntegrationOverride(account.integration, input.integration_override);
+    if (input.context) refuseSealMarkers(input.context);
     const secrets = secretFieldNames(this.app.catalog);
-    const context = input.context ? mergeContext(account.context, input.context, (k) => isProtectedKey(k) || secrets.has(k)) : undefined;
+    const context = input.context ? mergeContext(account.context, input.context, secretKeyPredicate(secrets)) : undefined;
     if (context) validateCredentials(this.integrationOf(account.integration), context);
     const updated = await this.app.store.updateIntegratedAccount(id, {
       ...(input.tenant_id !== undefined ? { tenant_id: input.tenant_id } : {}),

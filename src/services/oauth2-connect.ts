@@ -79,7 +79,7 @@ export async function startAuthorization(
   } else {
     if (!input.integration) throw errors.missingBody(['integration']);
     if (!input.tenant_id) throw errors.missingBody(['tenant_id']);
-    app.accounts.checkIntegrationOverride(input.integration_override);
+    app.accounts.checkIntegrationOverride(input.integration, input.integration_override);
     integration = effectiveIntegration(app.accounts.integrationOf(input.integration), input);
     context = input.context;
   }

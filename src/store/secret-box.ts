@@ -64,9 +64,22 @@ export function mapProtected(value: unknown, replace: (secret: unknown) => unkno
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecret(k) && v !== null && v !== undefined && typeof v !== 'object' ? replace(v) : mapProtected(v, replace, isSecret);
+    // A secret's whole value is sealed or masked, whatever its type: an array or object under a
+    // secret's name holds secrets too.
+    out[k] = isSecret(k) && v !== null && v !== undefined ? replace(v) : mapProtected(v, replace, isSecret);
   }
   return out;
+}
+
+/**
+ * Whether a client-supplied value carries the sealed-value marker anywhere. Such input is refused:
+ * a sealed blob copied into a context would be opened on the next read (a decryption oracle) or,
+ * if forged, break every read of the account.
+ */
+export function containsSealMarker(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsSealMarker);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k === ENCRYPTED_MARKER || containsSealMarker(v));
 }
 
 export function sealContext(context: Record<string, unknown>, box: SecretBox, isSecret?: KeyPredicate) {

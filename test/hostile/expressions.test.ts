@@ -169,6 +169,45 @@ for (const store of await hostileStores()) {
       }
     });
 
+    test('an expression under a name that is also a data field (a side load called `headers`) is sandboxed too', async () => {
+      const sideLoad = (response_mapping: string) =>
+        stack.api(`/integrated-account/${accountId}`, {
+          method: 'PATCH',
+          headers: json,
+          body: JSON.stringify({
+            unified_model_override: {
+              'usage-metering': {
+                users: {
+                  list: {
+                    side_load: { headers: { resource: 'organizations', method: 'get', id: '{{context.org_id}}', response_mapping } },
+                    phases: [{ resource: 'members', method: 'list', response_mapping: '{ "id": record.member.id, "got": side_load.headers }' }],
+                  },
+                },
+              },
+            },
+          }),
+        });
+      // The Function constructor through $pick's prototype: no code runs, in the server or the sandbox.
+      const gadget =
+        '$each($each($pick($pick({}, "constructor"), "constructor"), function($v){ $pick($v, "constructor") }), function($f){ $f("return process.pid")() })';
+      assert.equal((await sideLoad(gadget)).status, 200);
+      const gadgetRes = await listUsers();
+      const gadgetBody: Json = await gadgetRes.json();
+      // $pick reads own keys only, so the chain finds no constructor and maps to nothing.
+      assert.equal(gadgetRes.status, 200, JSON.stringify(gadgetBody).slice(0, 500));
+      assert.ok(gadgetBody.result.every((u: Json) => u.got === undefined));
+      assert.equal(JSON.stringify(gadgetBody).includes(String(process.pid)), false);
+      // A backtracking regex there: the sandbox's 422 within seconds, /health answering meanwhile.
+      assert.equal((await sideLoad('$match("aaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+b/) ? {"x":1} : {"x":2}')).status, 200);
+      const probed = await whileProbing(async () => {
+        const res = await listUsers();
+        return { status: res.status, body: (await res.json()) as Json };
+      });
+      assert.equal(probed.result.status, 422, JSON.stringify(probed.result.body));
+      assert.equal(probed.result.body.code, 'TESSERA_EXPRESSION_LIMIT_EXCEEDED');
+      assert.ok(probed.slowestHealth() < 1000, `slowest /health ${probed.slowestHealth()} ms`);
+    });
+
     test('after the attacks, an honest override is served again', async () => {
       assert.equal((await setMapping('{ "id": record.member.id, "name": "ok" }')).status, 200);
       const res = await listUsers();

@@ -21,6 +21,12 @@ const CANARIES = {
 };
 const CANARY_VALUES = ['canary-apikey-7f1e0c2b9d', 'canary-clientsecret-41aa93', 'canary-privatekey-c0ffee'];
 
+/** An account override whose users list runs `step` before reading members (the list's first phase). */
+function stepBeforeMembers(step: Record<string, unknown>) {
+  const phases = [{ resource: 'members', method: 'list', before: [step], response_mapping: '{ "id": record.member.id }' }];
+  return { unified_model_override: { 'usage-metering': { users: { list: { phases } } } } };
+}
+
 for (const store of await hostileStores()) {
   describe(`credentials stay sealed (${store.name})`, { skip: store.env ? false : 'no Postgres reachable' }, () => {
     let stack: TestStack;
@@ -104,23 +110,8 @@ for (const store of await hostileStores()) {
     });
 
     test('an error step cannot put a credential into its message', async () => {
-      const override = {
-        'usage-metering': {
-          users: {
-            list: {
-              phases: [
-                {
-                  resource: 'members',
-                  method: 'list',
-                  before: [{ type: 'error', config: { status: 400, message: '"key=" & context.api_key & context.apiKey & $string(context)' } }],
-                  response_mapping: '{ "id": record.member.id }',
-                },
-              ],
-            },
-          },
-        },
-      };
-      assert.equal((await patchAccount({ unified_model_override: override })).status, 200);
+      const override = stepBeforeMembers({ type: 'error', config: { status: 400, message: '"key=" & context.api_key & context.apiKey & $string(context)' } });
+      assert.equal((await patchAccount(override)).status, 200);
       const refused = await listUsers();
       assert.equal(refused.status, 400, refused.text);
       assert.match(refused.json.message, /^key=/);
@@ -162,6 +153,64 @@ for (const store of await hostileStores()) {
       // The account still works with its own credentials, and the attacker's server heard nothing.
       assert.equal((await listUsers()).status, 200);
       assert.equal(attackerHits, 0);
+    });
+
+    test('a secret stored as an array or an object is sealed and masked whole', async () => {
+      const patched = await patchAccount({ context: { apiKeys: ['canary-array-1111'], client_secret: { value: 'canary-object-2222' } } });
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal(patched.json.context.apiKeys, '********');
+      assert.equal(patched.json.context.client_secret, '********');
+      for (const secret of ['canary-array-1111', 'canary-object-2222']) assert.equal(patched.text.includes(secret), false);
+      if (store.name === 'sqlite') {
+        const bytes = Buffer.concat(fs.readdirSync(stack.dataDir).flatMap((f) => (f.endsWith('.json') ? [] : [fs.readFileSync(path.join(stack.dataDir, f))])));
+        for (const secret of ['canary-array-1111', 'canary-object-2222']) assert.equal(bytes.includes(Buffer.from(secret)), false, `${secret} on disk`);
+      }
+      assert.equal((await patchAccount({ context: { apiKeys: null, client_secret: null } })).status, 200);
+    });
+
+    test('a client cannot plant a sealed value: no decryption oracle, no account that can no longer be read', async () => {
+      const forged = await patchAccount({ context: { note: { $enc: 'v1:AAAA:BBBB:CCCC' } } });
+      assert.equal(forged.status, 400, forged.text);
+      assert.match(forged.json.message, /\$enc is reserved/);
+      assert.equal((await call(`/integrated-account/${accountId}`)).status, 200, 'the account still reads');
+      const step = await patchAccount(stepBeforeMembers({ type: 'set_context', config: { expression: '{ "note": { "$enc": "v1:AAAA:BBBB:CCCC" } }' } }));
+      assert.equal(step.status, 200, step.text);
+      const planted = await listUsers();
+      assert.equal(planted.status, 400, planted.text);
+      assert.equal((await patchAccount({ unified_model_override: {} })).status, 200);
+    });
+
+    test('an override stored before these checks still renders its placeholders without the secrets', async () => {
+      // Written straight to the store: what an old database may hold, never accepted by the API now.
+      await stack.services.store.updateIntegratedAccount(accountId, {
+        integration_override: {
+          base_url: stack.simulators.neon,
+          query: { q: '{{context./key/}}', all: '{{context:json}}' },
+          headers: { 'x-q': '{{context./api/}}' },
+        },
+      });
+      const debug = await listUsers('&truto_response_format=debug');
+      assert.equal(debug.status, 200, debug.text);
+      for (const secret of [...CANARY_VALUES, realKey]) assert.equal(debug.text.includes(secret), false);
+      for (const attempt of [{ query: { q: '{{context./key/}}' } }, { query: { all: '{{context:json}}' } }, { headers: { 'x-q': '{{context.*}}' } }]) {
+        const res = await patchAccount({ integration_override: { base_url: stack.simulators.neon, ...attempt } });
+        assert.equal(res.status, 400, res.text);
+      }
+      await stack.services.store.updateIntegratedAccount(accountId, { integration_override: { base_url: stack.simulators.neon } });
+    });
+
+    test('an integration_override that would break the definition is refused when saved, not on every later call', async () => {
+      for (const broken of [
+        { resources: { members: { list: { method: 123 } } } },
+        { base_url: null },
+        { before: { type: 'error' } },
+        { rate_limit: { is_rate_limited: 5 } },
+      ]) {
+        const res = await patchAccount({ integration_override: { base_url: stack.simulators.neon, ...broken } });
+        assert.equal(res.status, 400, `${JSON.stringify(broken)}: ${res.text}`);
+        assert.equal(res.json.code, 'TESSERA_VALIDATION_FAILED');
+      }
+      assert.equal((await listUsers()).status, 200);
     });
 
     test('no canary in any response or log line', () => {

@@ -4,7 +4,7 @@ import { errors, TesseraError } from '../../errors/catalogue.ts';
 import { ExpressionBudget } from './budget.ts';
 import { ExpressionError, parseExpression, prepareExpression, runExpression } from './core.ts';
 import { isUntrusted } from './provenance.ts';
-import { DEFAULT_SANDBOX_LIMITS, SandboxPool, type SandboxLimits, type SandboxOutcome } from './sandbox.ts';
+import { DEFAULT_SANDBOX_LIMITS, SandboxBusy, SandboxPool, type SandboxLimits, type SandboxOutcome } from './sandbox.ts';
 import type { RecordEntry } from './sandbox-protocol.ts';
 
 export { ExpressionError } from './core.ts';
@@ -161,8 +161,10 @@ async function runInSandbox(
     outcome = await sandboxPool().run(
       { ...body, boxMs: box, budgetMs: remaining, totalBudgetMs: budget.totalMs, maxResultChars: MAX_RESULT_CHARS },
       Math.min(box * evaluations, remaining) + sandboxLimits.graceMs,
+      remaining,
     );
   } catch (e) {
+    if (e instanceof SandboxBusy) throw errors.rateLimited(1, `Expression ${labelOf()} (from an override) could not run: ${e.message}`);
     // The process was killed (time), ran out of memory, or could not run the job at all.
     const err = e as ExpressionError;
     if (err.limit) {
@@ -171,8 +173,9 @@ async function runInSandbox(
     }
     throw errors.internal(`The expression sandbox failed on ${labelOf()}: ${err.message}`, e);
   }
-  // A job that hit a limit ends the request: nothing of the budget is left for it.
-  budget.spend(!outcome.ok && outcome.limit ? remaining : outcome.elapsedMs);
+  // A job that hit a limit ends the request: nothing of the budget is left for it. Otherwise the
+  // request pays for the wait in the queue as well as the run (the pool is shared by every tenant).
+  budget.spend(!outcome.ok && outcome.limit ? remaining : outcome.elapsedMs + outcome.queuedMs);
   if (!outcome.ok) {
     if (outcome.limit) throw limitExceeded(labelOf(outcome.stage), outcome.message);
     throw errors.overrideFailed(`Override expression ${labelOf(outcome.stage)} failed: ${describe(outcome)}`);

@@ -43,7 +43,8 @@ export function shiftDecimalToInteger(amount: unknown, shift: number): number | 
 function getPath(obj: unknown, path: string): unknown {
   let cur: any = obj;
   for (const part of path.split('.')) {
-    if (cur === null || cur === undefined) return undefined;
+    // Own properties only: a path from an expression or a definition must not reach a prototype.
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
     cur = cur[part];
   }
   return cur;
@@ -137,7 +138,7 @@ export const EXPRESSION_FUNCTIONS: Record<string, [Fn, string?]> = {
       Object.fromEntries(
         asArray(keys)
           .map(String)
-          .filter((k) => obj && k in obj)
+          .filter((k) => obj !== null && typeof obj === 'object' && Object.hasOwn(obj, k))
           .map((k) => [k, obj[k]]),
       ),
   ],

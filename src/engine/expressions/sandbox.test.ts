@@ -121,3 +121,37 @@ test('many records just under the time box share one budget per request', async 
   // The request's budget is spent: later override expressions of the same request are refused at once.
   assertLimit((await refusal(untrusted('1', {}, budget))).error, /used up the request's budget/);
 });
+
+test('the pool is shared fairly: a full queue is refused at once, and a job that waited past its budget is not run', async () => {
+  const { SandboxBusy, SandboxPool } = await import('./sandbox.ts');
+  const pool = new SandboxPool({ processes: 1, heapMb: 64, semiSpaceMb: 8, graceMs: 100, startupTimeoutMs: 30_000, maxQueue: 1 });
+  // Idle sandbox processes do not keep a process alive (a server's listening socket does); this test has none.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    const slowJob = {
+      kind: 'one',
+      source: '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)',
+      input: {},
+      boxMs: 600,
+      budgetMs: 600,
+      totalBudgetMs: 600,
+      maxResultChars: 1000,
+    } as const;
+    const quick = { kind: 'one', source: '1 + 1', input: {}, boxMs: 500, budgetMs: 500, totalBudgetMs: 500, maxResultChars: 1000 } as const;
+    assert.equal((await pool.run(quick, 1000)).ok, true, 'the process is up');
+    const slow = pool.run(slowJob, 700).catch((e: Error) => e);
+    // Behind the slow job, with 50 ms to spare: it will have waited longer than that when a process frees.
+    const impatient = pool.run(quick, 1000, 50).catch((e: Error) => e);
+    const refused = await pool.run(quick, 1000).catch((e: Error) => e);
+    assert.ok(refused instanceof SandboxBusy, String(refused));
+    assert.match(refused.message, /busy \(1 jobs waiting\)/);
+    await slow;
+    const waited = await impatient;
+    assert.ok(waited instanceof SandboxBusy, String(waited));
+    assert.match(waited.message, /waited \d+ ms for a free expression sandbox/);
+    assert.equal((await pool.run(quick, 1000)).ok, true, 'and the pool serves again');
+  } finally {
+    await pool.close();
+    clearInterval(keepAlive);
+  }
+});

@@ -24,17 +24,31 @@ export interface SandboxLimits {
   graceMs: number;
   /** A process that is not ready by then (loading tsx and jsonata) is given up. */
   startupTimeoutMs: number;
+  /** Jobs that may wait for a free process; one more is refused at once (the pool is shared by every tenant). */
+  maxQueue: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 2, heapMb: 64, semiSpaceMb: 8, graceMs: 250, startupTimeoutMs: 30_000 };
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { processes: 2, heapMb: 64, semiSpaceMb: 8, graceMs: 250, startupTimeoutMs: 30_000, maxQueue: 32 };
 
-export type SandboxOutcome = SandboxReply & { wallMs: number };
+/** The pool is shared: too many jobs waiting, or a job that waited longer than its request could. */
+export class SandboxBusy extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxBusy';
+  }
+}
+
+/** `wallMs`: from the job's start in its process to the reply; `queuedMs`: time it waited for a free process (not for the first one to start). */
+export type SandboxOutcome = SandboxReply & { wallMs: number; queuedMs: number };
 
 type JobInput = SandboxJob extends infer J ? (J extends SandboxJob ? Omit<J, 'id'> : never) : never;
 
 interface Pending {
   job: SandboxJob;
   hardMs: number;
+  queuedAt: number;
+  /** Waiting longer than this (what is left of the request's budget) fails the job unrun. */
+  maxWaitMs: number;
   resolve(outcome: SandboxOutcome): void;
   reject(error: Error): void;
 }
@@ -43,7 +57,7 @@ interface Slot {
   child: ChildProcess;
   ready: boolean;
   gone: boolean;
-  busy?: { pending: Pending; timer: NodeJS.Timeout; startedAt: number };
+  busy?: { pending: Pending; timer: NodeJS.Timeout; startedAt: number; queuedMs: number };
   startup?: NodeJS.Timeout;
   /** The end of its stderr: how V8 says it ran out of memory. */
   stderr: string;
@@ -55,15 +69,19 @@ export class SandboxPool {
   private slots: Slot[] = [];
   private queue: Pending[] = [];
   private nextId = 1;
+  /** When the first process became ready: waiting for start-up is not charged to a job. */
+  private firstReadyAt: number | undefined;
   /** Processes started so far, replacements included (tests watch it). */
   started = 0;
 
   constructor(readonly limits: SandboxLimits = DEFAULT_SANDBOX_LIMITS) {}
 
   /** Runs `job`; its process is killed if it has not answered `hardMs` after the job started. */
-  run(job: JobInput, hardMs: number): Promise<SandboxOutcome> {
+  run(job: JobInput, hardMs: number, maxWaitMs = hardMs): Promise<SandboxOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { ...job, id: this.nextId++ } as SandboxJob, hardMs, resolve, reject });
+      if (this.queue.length >= this.limits.maxQueue)
+        return reject(new SandboxBusy(`the expression sandbox is busy (${this.queue.length} jobs waiting); retry shortly`));
+      this.queue.push({ job: { ...job, id: this.nextId++ } as SandboxJob, hardMs, queuedAt: performance.now(), maxWaitMs, resolve, reject });
       this.pump();
     });
   }
@@ -80,7 +98,14 @@ export class SandboxPool {
     while (this.queue.length) {
       const slot = this.slots.find((s) => s.ready && !s.busy && !s.gone);
       if (!slot) break;
-      this.assign(slot, this.queue.shift()!);
+      const next = this.queue.shift()!;
+      // Time spent waiting is the request's too: a job whose request has nothing left is not run.
+      const waited = performance.now() - Math.max(next.queuedAt, this.firstReadyAt ?? 0);
+      if (waited > next.maxWaitMs) {
+        next.reject(new SandboxBusy(`waited ${Math.round(waited)} ms for a free expression sandbox, longer than its request had left`));
+        continue;
+      }
+      this.assign(slot, next, Math.max(0, waited));
     }
     while (this.queue.length && this.slots.length < this.limits.processes) this.spawn();
   }
@@ -107,6 +132,7 @@ export class SandboxPool {
       if ('ready' in m) {
         clearTimeout(slot.startup);
         slot.ready = true;
+        this.firstReadyAt ??= performance.now();
         this.idle(slot);
         this.pump();
       } else this.finish(slot, m);
@@ -133,13 +159,13 @@ export class SandboxPool {
     (slot.child.channel as { ref?: () => void } | undefined)?.ref?.();
   }
 
-  private assign(slot: Slot, pending: Pending): void {
+  private assign(slot: Slot, pending: Pending, queuedMs: number): void {
     const startedAt = performance.now();
     const timer = setTimeout(
       () => this.fail(slot, new ExpressionError(`was stopped after ${Math.round(performance.now() - startedAt)} ms`, undefined, undefined, true)),
       pending.hardMs,
     );
-    slot.busy = { pending, timer, startedAt };
+    slot.busy = { pending, timer, startedAt, queuedMs };
     this.hold(slot);
     const sent = (job: unknown) =>
       slot.child.send(job as SandboxJob, (err) => err && this.fail(slot, new ExpressionError(`could not be sent to the sandbox: ${err.message}`)));
@@ -167,7 +193,7 @@ export class SandboxPool {
     const busy = slot.busy;
     if (!busy || busy.pending.job.id !== reply.id) return;
     this.release(slot);
-    busy.pending.resolve({ ...reply, wallMs: performance.now() - busy.startedAt });
+    busy.pending.resolve({ ...reply, wallMs: performance.now() - busy.startedAt, queuedMs: busy.queuedMs });
     this.pump();
   }
 

@@ -12,7 +12,9 @@
  *
  * Subtrees that are data sent upstream or schemas (`query`, `body`, `headers`, …) are skipped:
  * the engine renders them as `{{…}}` placeholders and never evaluates them, and a provider's
- * `query.filter` must reach the provider unchanged.
+ * `query.filter` must reach the provider unchanged. The skip applies to those *fields* only,
+ * never to names an author chooses (a side load or a resource called `headers` is a config like
+ * any other): the maps keyed by such names are walked by structure (NAME_MAPS).
  */
 const EXPRESSION_KEY = /(_mapping|_expression|^match$|^filter$|^run_if$|^expression$|^is_rate_limited$)$/;
 const DATA_KEYS = new Set([
@@ -28,6 +30,9 @@ const DATA_KEYS = new Set([
   'credentials',
   'window',
 ]);
+
+/** Maps keyed by names the author chooses, and how many levels of names they have (resources: resource, then method). */
+const NAME_MAPS: Record<string, number> = { resources: 2, side_load: 1, actions: 1, methods: 1 };
 
 /** Step config keys that steps.ts turns into a source with `String(value)`, whatever their type, by step type. */
 const COERCED_STEP_KEYS: Record<string, string> = { transform: 'expression', set_context: 'expression', update_context: 'expression', error: 'message' };
@@ -53,10 +58,15 @@ export function isExpressionKey(key: string): boolean {
  * source nobody marked).
  */
 export function forEachExpressionSlot(root: unknown, visit: (slot: ExpressionSlot) => void): void {
-  const walk = (value: unknown, path: string[], stepConfigOf?: string): void => {
+  const walk = (value: unknown, path: string[], stepConfigOf?: string, nameLevels = 0): void => {
     if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...path, String(i)]));
     if (!value || typeof value !== 'object') return;
     const obj = value as Record<string, unknown>;
+    if (nameLevels > 0) {
+      // Keys here are names, not fields: `headers` may be a side load, `query` a resource.
+      for (const [name, v] of Object.entries(obj)) walk(v, [...path, name], undefined, nameLevels - 1);
+      return;
+    }
     const stepType = typeof obj.type === 'string' && 'config' in obj ? obj.type : undefined;
     for (const [key, v] of Object.entries(obj)) {
       const at = [...path, key];
@@ -69,7 +79,8 @@ export function forEachExpressionSlot(root: unknown, visit: (slot: ExpressionSlo
         continue;
       }
       if (DATA_KEYS.has(key)) continue;
-      walk(v, at, key === 'config' && stepType !== undefined ? stepType : undefined);
+      if (Object.hasOwn(NAME_MAPS, key)) walk(v, at, undefined, NAME_MAPS[key]);
+      else walk(v, at, key === 'config' && stepType !== undefined ? stepType : undefined);
     }
   };
   walk(root, []);
