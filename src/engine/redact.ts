@@ -19,7 +19,8 @@ export function redactUrl(url: string): string {
     const u = new URL(url);
     let changed = false;
     for (const key of [...u.searchParams.keys()]) {
-      if (isProtectedKey(key) || /token|secret|password|api_?key/i.test(key)) {
+      // `sig`/`signature`: a signed download URL's signature is a credential for that file.
+      if (isProtectedKey(key) || /token|secret|password|api_?key|^sig$|signature/i.test(key)) {
         u.searchParams.set(key, MASK);
         changed = true;
       }

@@ -6,6 +6,7 @@ import { RetryExhausted } from '../upstream/interceptors/retry.ts';
 import { UpstreamNetworkError, type UpstreamRequest, type UpstreamResponse } from '../upstream/types.ts';
 import { evaluate, requestBudget } from './expressions/evaluate.ts';
 import { ensureFreshToken } from './oauth2/index.ts';
+import { downloadRecords } from './download-links.ts';
 import { createPaginator, getPath, type PageState } from './pagination.ts';
 import { dropUnresolved, renderPath, renderValue, type PlaceholderScope } from './placeholders.ts';
 import type { Execution } from './types.ts';
@@ -69,11 +70,11 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
   const def: ResourceMethodDefinition = call.rawPath
     ? { path: call.rawPath.path, method: call.rawPath.method as ResourceMethodDefinition['method'], body_format: 'raw', pagination: null }
     : findMethod(integration, call.resource, call.method);
+  // URL, path, query, headers and body render against the context without its secrets, whoever
+  // wrote them (the shipped definition or an override, in any placeholder syntax); only the
+  // authorization below, which no override can replace, reads the credentials.
   const scope: PlaceholderScope = {
-    // The request builder is the one place secrets are read: the shipped definition's
-    // placeholders and authorization. Overrides cannot name a secret (integrations/override-secrets.ts).
-    context: exec.credentials,
-    credentials: exec.credentials,
+    context: exec.context,
     query: call.query ?? {},
     id: call.id,
     body: call.body,
@@ -132,7 +133,10 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
       headers['content-type'] ??= 'application/json';
     }
   }
-  if (!def.no_auth) Object.assign(headers, await authorizationHeaders(def.authorization ?? integration.authorization, scope, url));
+  if (!def.no_auth) {
+    const authScope = { ...scope, context: exec.credentials, credentials: exec.credentials };
+    Object.assign(headers, await authorizationHeaders(def.authorization ?? integration.authorization, authScope, url));
+  }
   if (exec.idempotencyKey && def.method !== 'get') headers['idempotency-key'] = exec.idempotencyKey;
 
   const request: UpstreamRequest = {
@@ -163,7 +167,13 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
   }
 
   const data = getPath(response.body, def.response_path);
-  const records = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
+  let records = Array.isArray(data) ? data : data === undefined || data === null ? [] : [data];
+  if (def.download && !call.rawPath) {
+    const what = { label: `${integration.label} ${call.resource}.${call.method}`, role: call.role };
+    records = await downloadRecords(exec, def.download, data, what).catch(async (e: unknown) => {
+      throw await toRemoteError(exec, e);
+    });
+  }
   let nextState: PageState | null = null;
   let looping = false;
   if (paginator) {
@@ -239,6 +249,8 @@ async function remoteError(exec: Execution, def: ResourceMethodDefinition, respo
 function unexpectedBody(def: ResourceMethodDefinition, response: UpstreamResponse): string | undefined {
   const expectsJson = def.method === 'get' || def.query_in_body === true || def.response_path !== undefined;
   if (!expectsJson) return undefined;
+  // A report not (yet) produced answers 204: no links, so no records.
+  if (def.download && response.status === 204) return undefined;
   if (response.body === null || response.body === undefined || response.body === '') return 'an empty body, where JSON was expected';
   if (typeof response.body === 'string') return `a body of type ${response.contentType.split(';')[0] || 'unknown'} that is not JSON, where JSON was expected`;
   return undefined;

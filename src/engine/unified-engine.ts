@@ -7,6 +7,7 @@ import { DEFAULT_PAGE_LIMITS, fetchAllPages, type PageLimits } from './fetch-pag
 import type { PageState } from './pagination.ts';
 import { renderValue } from './placeholders.ts';
 import { redactBody, redactHeaders, redactUrl } from './redact.ts';
+import { nextRunnablePhase } from './phase-skip.ts';
 import { callResource, type ResourceCallResult } from './resource-call.ts';
 import { runIntegrationSteps, runSteps } from './steps.ts';
 import { isObject, mapUpstreamRecords, matchLookup } from './map-records.ts';
@@ -71,6 +72,12 @@ export class UnifiedEngine {
     if (window && (state.w ?? 0) >= window.chunks.length) throw errors.invalidCursor();
     if (call.skipApiCall) return { records: await this.mapSkipped(exec, mapping, call, 'list'), nextCursor: null, looping: false, partial: false };
     await runIntegrationSteps(exec);
+    const runnable = (at: ListCursorState) => nextRunnablePhase(exec, phases, { ph: at.ph, w: at.w ?? 0 }, window?.chunks, call);
+    if (!state.s) {
+      const at = await runnable(state);
+      if (!at) return { records: [], nextCursor: null, looping: false, partial: false };
+      state = { ...state, ph: at.ph, ...(window ? { w: at.w } : {}) };
+    }
     const chunk = window?.chunks[state.w ?? 0];
     const phase = { ...mapping, ...phases[state.ph], side_load: mapping.side_load } as MappingConfig;
     const [page, sideLoad] = await Promise.all([this.fetchPhasePage(exec, phase, call, state.s, chunk), this.sideLoads(exec, mapping.side_load, call)]);
@@ -81,6 +88,11 @@ export class UnifiedEngine {
     if (page.nextState) next = { ph: state.ph, s: page.nextState, ...(win ? { w, win } : {}) };
     else if (!page.looping && state.ph + 1 < phases.length) next = { ph: state.ph + 1, ...(win ? { w, win } : {}) };
     else if (!page.looping && window && w + 1 < window.chunks.length) next = { ph: 0, w: w + 1, win };
+    if (next && !next.s) {
+      // Skipped phases cost no page: the cursor points at the next one that runs, or the list ends here.
+      const at = await runnable(next);
+      next = at && { ...next, ph: at.ph, ...(win ? { w: at.w } : {}) };
+    }
     return { records, nextCursor: next ? this.cursors.encode(cursorScope, next) : null, looping: page.looping, partial: page.looping };
   }
 

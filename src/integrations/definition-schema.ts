@@ -123,6 +123,24 @@ export const stepSchema = z.object({
 });
 export type StepDefinition = z.infer<typeof stepSchema>;
 
+/**
+ * Extension: the response only names files that hold the records (signed report URLs, e.g.
+ * a report endpoint's `{download_links: [...], report_day}`). The engine fetches every link through the
+ * same sender (retries, tracing, budgets, egress policy) but **without credentials or the
+ * definition's headers** (a signed URL authorizes itself; the file host must never see the
+ * account's token), at most 50 links per call (engine/download-links.ts), and the files' records
+ * are the page's records. The file hosts must be named in the integration's `egress_hosts`.
+ */
+export const downloadSchema = z.object({
+  /** Dotted path of the links in the response body: an array of absolute http(s) URLs (or one URL). */
+  links_path: z.string().min(1),
+  /** `ndjson`: one JSON record per line (a malformed line is a 502 naming it); `json`: one document per file. */
+  format: z.enum(['ndjson', 'json']).default('ndjson'),
+  /** `json` only: where the records are inside each document (default: the document; an object is one record). */
+  records_path: z.string().min(1).optional(),
+});
+export type DownloadDefinition = z.infer<typeof downloadSchema>;
+
 export const resourceMethodSchema = z.object({
   path: z.string().min(1),
   method: httpMethod.default('get'),
@@ -138,6 +156,8 @@ export const resourceMethodSchema = z.object({
   body: z.unknown().optional(),
   body_format: z.enum(['json', 'form', 'raw']).default('json'),
   response_path: z.string().optional(),
+  /** Extension: the records are in the files the response links to (downloadSchema). */
+  download: downloadSchema.optional(),
   pagination: paginationSchema.nullable().optional(),
   authorization: authorizationSchema.optional(),
   no_auth: z.boolean().optional(),
@@ -161,7 +181,11 @@ export const integrationSchema = z.object({
   /** An absolute URL; `{{context.…}}` placeholders allowed (e.g. a provider's regional site). */
   base_url: z
     .string()
-    .refine((v) => URL.canParse(v.replace(/\{\{[^}]*\}\}/g, 'placeholder')), 'must be an absolute URL (placeholders such as {{context.site}} allowed)'),
+    // A placeholder may stand for a port too (`http://127.0.0.1:{{context.port}}`).
+    .refine(
+      (v) => URL.canParse(v.replace(/:\{\{[^}]*\}\}/g, ':1').replace(/\{\{[^}]*\}\}/g, 'placeholder')),
+      'must be an absolute URL (placeholders such as {{context.site}} allowed)',
+    ),
   headers: stringMap.default({}),
   query: stringMap.default({}),
   query_array_format: z.enum(['comma', 'brackets', 'indices', 'repeat']).default('comma'),
@@ -188,6 +212,20 @@ export const integrationSchema = z.object({
   /** Extension: steps run before every unified, proxy and custom call (e.g. discover context the paths need). */
   before: z.array(stepSchema).default([]),
   error_expression: jsonata.optional(),
+  /**
+   * Extension: hosts besides the base URL's that this integration's calls may reach (egress
+   * policy, upstream/egress-rules.ts), for files a `download` method follows: HTTPS on port 443
+   * only, never sent credentials. `*` stands for letters, digits and hyphens inside one DNS label
+   * (`reports-*.cdn.example.net`, `*.example.com`), never for a dot.
+   */
+  egress_hosts: z
+    .array(
+      z
+        .string()
+        // The registrable part (the last two labels) is literal: `*.com` would open a whole TLD.
+        .regex(/^(?:[a-z0-9*][a-z0-9*-]*\.)*[a-z0-9][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'a lower-case host name; * only inside labels before the last two'),
+    )
+    .default([]),
   /** Where the simulator for sandbox mode lives (extension): `{ module, export }`. */
   sandbox: z.object({ simulator: z.string() }).optional(),
   documentation_link: z.string().optional(),
@@ -266,8 +304,12 @@ export const mappingConfigSchema = z.object({
   respond_with_get: z.boolean().optional(),
   /** JSONata over `{response, body, query, context}` giving the id of the written record (default `id`). */
   id_expression: jsonata.optional(),
-  /** Extension: a list served as consecutive phases (e.g. members, then pending invitations). */
-  phases: z.array(callSchema).optional(),
+  /**
+   * Extension: a list served as consecutive phases (e.g. members, then pending invitations). A
+   * phase's `run_if` (JSONata over `{query, window, context}`) false skips it without a call, as
+   * if it had no records (a report the caller filtered out, or days a source has no report for).
+   */
+  phases: z.array(callSchema.extend({ run_if: jsonata.optional() })).optional(),
   /** Extension: the list covers a date window (usage reports); `window` is in scope of query_mapping and response_mapping. */
   window: windowSchema.optional(),
   documentation_link: z.string().optional(),

@@ -131,6 +131,25 @@ describe('hosts the shipped definition names', () => {
     assert.ok(!policy.checkUrl('https://acme.test.evil.test/x', 'sub').allowed);
   });
 
+  test('egress_hosts (download file hosts): HTTPS on 443, * inside one label only, for their own integration', () => {
+    const files = new EgressPolicy({ allow: '', integrations: [def({ egress_hosts: ['reports.acme.test', 'reports-*.cdn.acme.test'] })] });
+    assert.ok(files.checkUrl('https://reports.acme.test/day/1.ndjson?sig=x', 'acme').allowed);
+    assert.ok(files.checkUrl('https://reports-eu-1.cdn.acme.test/f', 'acme').allowed);
+    assert.ok(files.checkUrl('https://api.acme.test/v1/users', 'acme').allowed, 'the base URL still counts');
+    for (const url of [
+      'http://reports.acme.test/f',
+      'https://reports.acme.test:8443/f',
+      'https://reports-.cdn.acme.test/f',
+      'https://reports-a.b.cdn.acme.test/f',
+      'https://x.reports.acme.test/f',
+      'https://reports.acme.test.evil.test/f',
+    ]) {
+      assert.ok(!files.checkUrl(url, 'acme').allowed, url);
+    }
+    assert.ok(!files.checkUrl('https://reports.acme.test/f', 'other').allowed, "another integration's file host");
+    assert.throws(() => def({ egress_hosts: ['*.test'] }), /only inside labels before the last two/);
+  });
+
   test("Datadog's https://api.{{context.site}} expands over the site field's options", () => {
     const catalog = loadCatalog();
     const datadog = new EgressPolicy({ allow: '', integrations: catalog.integrations.values() });

@@ -183,9 +183,22 @@ export function definitionTemplates(def: IntegrationDefinition): string[] {
 }
 
 export function definitionOrigins(def: IntegrationDefinition): OriginPattern[] {
-  return definitionTemplates(def)
-    .map((t) => originPattern(t, def))
-    .filter((p): p is OriginPattern => p !== undefined);
+  return [
+    ...definitionTemplates(def)
+      .map((t) => originPattern(t, def))
+      .filter((p): p is OriginPattern => p !== undefined),
+    ...(def.egress_hosts ?? []).map(egressHostPattern),
+  ];
+}
+
+/**
+ * An `egress_hosts` entry of the definition (the file hosts of signed download links): HTTPS on
+ * 443 only; `*` is any run of letters, digits and hyphens inside one label, never a dot, so
+ * `reports-*.cdn.example.net` matches `reports-eu1.cdn.example.net` but not `reports-x.other.cdn.example.net`.
+ */
+export function egressHostPattern(host: string): OriginPattern {
+  const source = host.toLowerCase().split('*').map(escape).join('[a-z0-9-]+');
+  return { protocol: 'https', port: '443', host: new RegExp(`^${source}$`), source: `https://${host}` };
 }
 
 export function patternMatches(pattern: OriginPattern, url: URL): boolean {

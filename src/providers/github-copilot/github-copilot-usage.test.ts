@@ -98,7 +98,7 @@ describe('GET /unified/usage-metering/usage on GitHub Copilot (premium requests)
 
   test('the 90 seeded days list to the end, one day per page and per GitHub call; ids unique; every day adds up to the simulator', async () => {
     await fetch(`${sim}/__sim/requests`, { method: 'DELETE' });
-    const listed = await listAll(`start_date=${FIRST_DAY}&end_date=${END}`);
+    const listed = await listAll(`start_date=${FIRST_DAY}&end_date=${END}&report_type=cost`);
     rows = listed.rows;
     assert.equal(listed.pages, USAGE_DAYS);
     assert.equal(new Set(rows.map((r) => r.id)).size, rows.length, 'ids are unique across pages');
@@ -186,7 +186,7 @@ describe('GET /unified/usage-metering/usage on GitHub Copilot (premium requests)
     const login = budget.user!;
     const start = `${month}-01`;
     const end = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 1)).toISOString().slice(0, 10);
-    const { rows: mine, pages } = await listAll(`start_date=${start}&end_date=${end < END ? end : END}&user_ids[]=${login.toUpperCase()}`);
+    const { rows: mine, pages } = await listAll(`start_date=${start}&end_date=${end < END ? end : END}&user_ids[]=${login.toUpperCase()}&report_type=cost`);
     assert.ok(pages >= 27);
     assert.ok(mine.length > 0);
     for (const r of mine) {
@@ -217,8 +217,9 @@ describe('GET /unified/usage-metering/usage on GitHub Copilot (premium requests)
   });
 
   test('a day without usage is an empty page that still leads on; the default window lists too', async () => {
+    // Two days from "today" on: each an empty premium-request page and an empty metrics page (GitHub's 204: not yet reported).
     const { rows: none, pages } = await listAll(`start_date=${END}&end_date=${new Date(Date.parse(`${END}T00:00:00Z`) + 2 * DAY).toISOString().slice(0, 10)}`);
-    assert.deepEqual([none.length, pages], [0, 2]);
+    assert.deepEqual([none.length, pages], [0, 4]);
     const { status, body } = await getJson(usageUrl(''));
     assert.equal(status, 200);
     assert.ok(Array.isArray(body.result));
@@ -234,6 +235,7 @@ describe('GET /unified/usage-metering/usage on GitHub Copilot (premium requests)
       ['user_ids=-bad-', /user_ids/],
       ['group_by=user', /group_by is not supported by github-copilot/],
       ['date=2026-11-01', /date is not supported by github-copilot/],
+      ['report_type=money', /report_type must be equal to one of the allowed values; allowed: cost, usage/],
     ];
     for (const [query, message] of cases) {
       const { status, body } = await getJson(usageUrl(query));
@@ -241,7 +243,7 @@ describe('GET /unified/usage-metering/usage on GitHub Copilot (premium requests)
       assert.match(body.message, message, query);
     }
     assert.deepEqual(
-      (await simRequests()).filter((r) => r.path.includes('/settings/billing/')),
+      (await simRequests()).filter((r) => r.path.includes('/settings/billing/') || r.path.includes('/copilot/metrics/')),
       [],
     );
   });

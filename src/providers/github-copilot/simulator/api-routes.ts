@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { SimEnv } from '../../../simulator-kit/simulator-app.ts';
 import { mountBillingRoutes } from './billing-routes.ts';
+import { mountMetricsRoutes } from './metrics-routes.ts';
 import { DOCS, GithubApiError, MESSAGES } from './errors.ts';
 import { linkHeader, parsePaging } from './paging.ts';
 import { githubRoute, type GithubRequest, type GithubRouteDeps } from './route-kit.ts';
@@ -75,4 +76,6 @@ export function mountApiRoutes(app: Hono<SimEnv>, deps: GithubRouteDeps): void {
 
   // The enhanced billing platform: premium-request usage and budgets (docs/providers/sources.md §7.4).
   mountBillingRoutes(app, deps);
+  // Copilot usage metrics reports and their download files (docs/providers/sources.md §7.3).
+  mountMetricsRoutes(app, deps);
 }

@@ -261,5 +261,7 @@ export function defaultGithubCopilotSeed(): GithubCopilotSeed {
       }),
     ],
     budgets: billing.budgets,
+    // Usage metrics reports for every seat holder who has used Copilot, on every day reports cover (metrics.ts).
+    copilot_metrics: { random_seed: 1 },
   };
 }

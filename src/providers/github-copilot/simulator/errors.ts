@@ -36,6 +36,8 @@ export const DOCS = {
   apiVersions: 'https://docs.github.com/rest/about-the-rest-api/api-versions',
   premiumRequestUsage: 'https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization',
   budgets: 'https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization',
+  usersMetrics: 'https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day',
+  organizationMetrics: 'https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day',
 } as const;
 
 /**

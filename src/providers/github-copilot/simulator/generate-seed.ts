@@ -195,6 +195,7 @@ export function generateGithubCopilotSeed(opts: GenerateGithubCopilotSeedOptions
     ],
     memberships: [{ org, user: owner.login, role: 'admin' }, ...holders.memberships],
     billing_today: DEFAULT_BILLING_TODAY,
+    copilot_metrics: { random_seed: opts.seed ?? 1 },
     ...(() => {
       const billing = orgBilling(createPrng((opts.seed ?? 1) + 0x5eed), {
         org,

@@ -52,10 +52,14 @@ export interface GithubRequest {
   origin: string;
 }
 
-/** A handler returns the 200 body (optionally with headers), or throws GithubApiError. */
-export type GithubHandler = (
-  req: GithubRequest,
-) => { body: unknown; headers?: Record<string, string> } | Promise<{ body: unknown; headers?: Record<string, string> }>;
+/** A handler returns the 200 body (optionally with headers) or a 204, or throws GithubApiError. */
+export interface GithubResult {
+  body: unknown;
+  headers?: Record<string, string>;
+  /** 204: no body (GitHub's "A header with no content is returned"). */
+  status?: 200 | 204;
+}
+export type GithubHandler = (req: GithubRequest) => GithubResult | Promise<GithubResult>;
 
 export interface RouteSpec {
   /** `documentation_url` of this operation's errors. */
@@ -130,6 +134,7 @@ export function githubRoute(app: Hono<SimEnv>, deps: GithubRouteDeps, pattern: s
     };
     try {
       const result = await handler(req);
+      if (result.status === 204) return new Response(null, { status: 204, headers: { ...common, ...result.headers } });
       return jsonResponse(200, result.body, { ...common, ...result.headers });
     } catch (err) {
       if (err instanceof GithubApiError) {

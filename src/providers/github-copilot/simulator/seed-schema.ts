@@ -125,6 +125,14 @@ export const githubCopilotSeedSchema = z
     billing_today: billingDate.default(DEFAULT_BILLING_TODAY),
     premium_request_usage: z.array(premiumRequestUsageSchema).default([]),
     budgets: z.array(budgetSchema).default([]),
+    /**
+     * Copilot usage metrics reports (metrics.ts): computed per seat holder and day from this
+     * random seed for every day the reports cover; null: no one used Copilot (empty reports).
+     */
+    copilot_metrics: z
+      .object({ random_seed: z.number().int().nonnegative().default(1) })
+      .nullable()
+      .default({ random_seed: 1 }),
   })
   .superRefine((seed, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -1,4 +1,5 @@
 import { allocatePremiumRequests, includedOf, type PremiumLine } from './billing.ts';
+import { userDayLine, type CopilotUserDayLine } from './metrics.ts';
 import {
   parseGithubCopilotSeed,
   type GithubBudget,
@@ -36,6 +37,9 @@ export class GithubCopilotState {
   private budgetList: GithubBudget[] = [];
   /** Usage lines with the included allowance applied; computed once per load. */
   private lines: PremiumLine[] = [];
+  /** The seed's `copilot_metrics` (null: no metrics), and the user lines computed so far, per `org/day`. */
+  metrics: GithubCopilotSeed['copilot_metrics'] = null;
+  private metricsDays = new Map<string, CopilotUserDayLine[]>();
 
   constructor(seed: GithubCopilotSeed | GithubCopilotSeedInput) {
     this.load(seed);
@@ -55,6 +59,30 @@ export class GithubCopilotState {
     this.premiumUsage = s.premium_request_usage;
     this.budgetList = s.budgets;
     this.lines = allocatePremiumRequests(s.premium_request_usage, (org) => includedOf(this.org(org)!));
+    this.metrics = s.copilot_metrics;
+    this.metricsDays.clear();
+  }
+
+  /**
+   * The `users-1-day` lines of an org's day (metrics.ts), in seat order; computed once per day
+   * and load, and again after a seat change (a line depends only on the seed and the seat).
+   */
+  metricsLines(org: string, day: string): CopilotUserDayLine[] {
+    const key = `${k(org)}/${day}`;
+    let lines = this.metricsDays.get(key);
+    if (!lines) {
+      const o = this.org(org);
+      const seed = this.metrics?.random_seed;
+      lines =
+        o && seed !== undefined
+          ? this.seats(o.login).flatMap((s) => {
+              const line = userDayLine(seed, o, s, this.user(s.user)!.id, day);
+              return line ? [line] : [];
+            })
+          : [];
+      this.metricsDays.set(key, lines);
+    }
+    return lines;
   }
 
   /** The current state in seed format (a deep copy). */
@@ -69,6 +97,7 @@ export class GithubCopilotState {
       billing_today: this.billingToday,
       premium_request_usage: this.premiumUsage,
       budgets: this.budgetList,
+      copilot_metrics: this.metrics,
     });
   }
 
@@ -116,10 +145,12 @@ export class GithubCopilotState {
     if (!this.org(seat.org)) throw new Error(`unknown org ${seat.org}`);
     if (!this.membership(seat.org, seat.user)) throw new Error(`${seat.user} is not a member of ${seat.org}`);
     this.seatsByOrg.get(k(seat.org))!.set(k(seat.user), seat);
+    this.metricsDays.clear();
   }
 
   /** Removes a seat outright, as GitHub does at the end of the billing cycle after cancellation. */
   removeSeat(org: string, user: string): boolean {
+    this.metricsDays.clear();
     return this.seatsByOrg.get(k(org))?.delete(k(user)) ?? false;
   }
 }

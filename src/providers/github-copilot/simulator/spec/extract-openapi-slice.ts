@@ -27,6 +27,8 @@ export const SLICED_PATHS = [
   '/orgs/{org}/members/{username}/copilot',
   '/organizations/{org}/settings/billing/premium_request/usage',
   '/organizations/{org}/settings/billing/budgets',
+  '/orgs/{org}/copilot/metrics/reports/users-1-day',
+  '/orgs/{org}/copilot/metrics/reports/organization-1-day',
 ] as const;
 
 export const SLICE_FILE = join(dirname(fileURLToPath(import.meta.url)), 'api.github.com.copilot.json');
