@@ -275,7 +275,7 @@ async function toRemoteError(exec: Execution, e: unknown): Promise<unknown> {
     return new TesseraError(429, err.message, { remote: err.remote, headers: { ...err.headers, 'retry-after': String(e.retryAfterSeconds) } });
   }
   if (e instanceof UpstreamNetworkError) {
-    return e.kind === 'timeout' ? errors.upstreamTimeout(e.message) : errors.upstreamUnreachable(e.message);
+    return e.kind === 'timeout' ? errors.upstreamTimeout(e.message) : errors.upstreamUnreachable(e.message, e);
   }
   return e;
 }

@@ -175,7 +175,9 @@ export const errors = {
   mappingFailed: (message: string) => new TesseraError(500, message, { code: 'TESSERA_MAPPING_FAILED' }),
   /** The caller's own override failed: theirs to fix, so never a 5xx. */
   overrideFailed: (message: string) => new TesseraError(422, message, { code: 'TESSERA_OVERRIDE_FAILED' }),
-  upstreamUnreachable: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null } }),
+  /** `cause` keeps the network error, whose `notSent` tells idempotency the provider never saw the request. */
+  upstreamUnreachable: (message: string, cause?: unknown) =>
+    new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_UNREACHABLE', remote: { rawResponse: null }, cause }),
   upstreamTimeout: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIMEOUT', remote: { rawResponse: null } }),
   upstreamTimeBudgetSpent: (message: string) => new TesseraError(504, message, { code: 'TESSERA_UPSTREAM_TIME_BUDGET_SPENT', remote: { rawResponse: null } }),
   upstreamRedirectRefused: (message: string) => new TesseraError(502, message, { code: 'TESSERA_UPSTREAM_REDIRECT_REFUSED', remote: { rawResponse: null } }),

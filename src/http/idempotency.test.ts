@@ -5,11 +5,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
-import { TesseraError } from '../errors/catalogue.ts';
+import { errors, TesseraError } from '../errors/catalogue.ts';
 import { createLogger } from '../logger.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { SecretBox } from '../store/secret-box.ts';
 import { openSqliteStore, type SqlStore } from '../store/sql/sql-store.ts';
+import { UpstreamNetworkError } from '../upstream/types.ts';
 import { canonicalPath, canonicalSearch, hashRequest, idempotency, settlement, type IdempotencyTimings } from './idempotency.ts';
 import { errorResponse } from './respond.ts';
 import type { HttpEnv } from './types.ts';
@@ -65,6 +66,9 @@ describe('the rule for a finished request', () => {
     assert.equal(settlement(429, undefined), 'release');
     assert.equal(settlement(503, new TesseraError(503, 'blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' })), 'release');
     assert.equal(settlement(502, new TesseraError(502, 'not allowed', { code: 'TESSERA_EGRESS_REFUSED' })), 'release');
+    // A refused connection never reached the provider; a reset mid-response may have.
+    assert.equal(settlement(502, errors.upstreamUnreachable('refused', new UpstreamNetworkError('refused', 'network', true))), 'release');
+    assert.equal(settlement(502, errors.upstreamUnreachable('reset', new UpstreamNetworkError('reset', 'network', false))), 'failed');
     assert.equal(settlement(503, new TesseraError(503, 'upstream said so', { remote: { rawResponse: null } })), 'failed');
     assert.equal(settlement(504, undefined), 'failed');
     assert.equal(settlement(500, new Error('boom')), 'failed');

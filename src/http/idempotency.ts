@@ -49,6 +49,9 @@ export function settlement(status: number, error: unknown): 'release' | 'complet
   if (status === 429) return 'release';
   // Refused before anything was sent: the account is blocked, or the egress policy stopped the call.
   if (isTesseraError(error) && (error.code === 'TESSERA_ACCOUNT_BLOCKED' || error.code === 'TESSERA_EGRESS_REFUSED')) return 'release';
+  // The connection never opened (refused, unknown host): the provider cannot have performed the write.
+  if (isTesseraError(error) && error.code === 'TESSERA_UPSTREAM_UNREACHABLE' && (error.cause as { notSent?: boolean } | undefined)?.notSent === true)
+    return 'release';
   return status < 500 ? 'completed' : 'failed';
 }
 

@@ -4,6 +4,10 @@ import { egressCause, refusal, type EgressPolicy } from './egress-policy.ts';
 import type { Deadline } from './interceptors/deadline.ts';
 import { UpstreamNetworkError, type Send, type UpstreamResponse } from './types.ts';
 
+const REACHING = 'Could not reach the upstream';
+/** Failures before a connection exists: nothing was sent, so a write may safely be tried again. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 export interface HttpSenderOptions {
   /** Per attempt (TESSERA_UPSTREAM_TIMEOUT_MS), never more than what is left of the deadline. */
   timeoutMs: number;
@@ -53,7 +57,8 @@ export function httpSender(options: HttpSenderOptions): Send {
       const egressRefusal = egressCause(e);
       if (egressRefusal) return egressRefusal;
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      return new UpstreamNetworkError(`${during}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, 'network');
+      const notSent = during === REACHING && cause?.code !== undefined && NEVER_CONNECTED.has(cause.code);
+      return new UpstreamNetworkError(`${during}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, 'network', notSent);
     };
 
     const origin = new URL(request.url).origin;
@@ -72,7 +77,7 @@ export function httpSender(options: HttpSenderOptions): Send {
           dispatcher: egress.dispatcher,
         });
       } catch (e) {
-        throw failed(e, 'Could not reach the upstream');
+        throw failed(e, REACHING);
       }
       const location = REDIRECTS.has(res.status) ? res.headers.get('location') : null;
       if (location === null) break;

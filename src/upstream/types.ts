@@ -38,6 +38,8 @@ export class UpstreamNetworkError extends Error {
   constructor(
     message: string,
     readonly kind: 'timeout' | 'network',
+    /** The connection never opened (refused, no such host): the provider cannot have seen the request. */
+    readonly notSent = false,
   ) {
     super(message);
     this.name = 'UpstreamNetworkError';

@@ -19,6 +19,7 @@ for (const store of await hostileStores()) {
     let stub: Stub;
     let stack: CustomStack;
     let account: string;
+    let closedAccount: string;
     let throttled = 0;
     /** Bytes of the huge body the stub managed to hand to its socket before Tessera hung up. */
     let hugeWritten = 0;
@@ -66,15 +67,18 @@ for (const store of await hostileStores()) {
         if (req.method === 'DELETE') return res.writeHead(204).end();
         json('{"data":[{"id":"ok"}]}');
       });
-      const catalog = writeCatalog({ faulty: stub.origin });
+      // `closed`: a port nothing listens on, so every connection is refused before anything is sent.
+      const closedPort = await portNobodyListensOn();
+      const catalog = writeCatalog({ faulty: stub.origin, closed: `http://127.0.0.1:${closedPort}` });
       catalogs.push(catalog);
       stack = await startCustomStack(catalog.dir, {
         ...store.env,
-        TESSERA_UPSTREAM_ALLOW: `127.0.0.1:${stub.port}`,
+        TESSERA_UPSTREAM_ALLOW: `127.0.0.1:${stub.port},127.0.0.1:${closedPort}`,
         TESSERA_UPSTREAM_REQUEST_BUDGET_MS: String(BUDGET_MS),
         TESSERA_UPSTREAM_MAX_RESPONSE_BYTES: String(MAX_BYTES),
       });
       account = await createAccount(stack, 'faulty');
+      closedAccount = await createAccount(stack, 'closed');
     });
     after(async () => {
       await stack?.close();
@@ -147,6 +151,19 @@ for (const store of await hostileStores()) {
       assert.equal(res.status, 200, await res.clone().text());
     });
 
+    test('a write whose connection was refused is no unknown outcome: the same Idempotency-Key runs it again', async () => {
+      const write = () =>
+        stack.api(`/proxy/items?integrated_account_id=${closedAccount}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'refused-connection-1' },
+          body: '{"name":"x"}',
+        });
+      const first = await expectError(await write(), 502, 'TESSERA_UPSTREAM_UNREACHABLE');
+      assert.match(first.message, /ECONNREFUSED/);
+      // Not 409 TESSERA_IDEMPOTENCY_OUTCOME_UNKNOWN: nothing reached the provider, so the retry runs.
+      await expectError(await write(), 502, 'TESSERA_UPSTREAM_UNREACHABLE');
+    });
+
     test('a provider that never answers: 504 within the request budget, retries included', async () => {
       const started = Date.now();
       const body = await expectError(await list('hang'), 504, 'TESSERA_UPSTREAM_TIME_BUDGET_SPENT');
@@ -169,4 +186,14 @@ function drainedOrClosed(res: import('node:http').ServerResponse): Promise<void>
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/** A loopback port that was free a moment ago: connections to it are refused. */
+async function portNobodyListensOn(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
