@@ -14,13 +14,14 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
   return out;
 }
 
-export function redactUrl(url: string): string {
+/** `isSecret`: the installation's predicate (declared password fields too); the well-known names without it. */
+export function redactUrl(url: string, isSecret: (key: string) => boolean = isProtectedKey): string {
   try {
     const u = new URL(url);
     let changed = false;
     for (const key of [...u.searchParams.keys()]) {
       // `sig`/`signature`: a signed download URL's signature is a credential for that file.
-      if (isProtectedKey(key) || /token|secret|password|api_?key|^sig$|signature/i.test(key)) {
+      if (isSecret(key) || /token|secret|password|api_?key|^sig$|signature/i.test(key)) {
         u.searchParams.set(key, MASK);
         changed = true;
       }
@@ -35,10 +36,9 @@ export function redactUrl(url: string): string {
   }
 }
 
-export function redactBody(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(redactBody);
+export function redactBody(body: unknown, isSecret: (key: string) => boolean = isProtectedKey): unknown {
+  if (Array.isArray(body)) return body.map((v) => redactBody(v, isSecret));
   if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(
-    Object.entries(body).map(([k, v]) => [k, isProtectedKey(k) && (typeof v === 'string' || typeof v === 'number') ? MASK : redactBody(v)]),
-  );
+  // A secret's whole value is masked, whatever its type (as the store seals it).
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, isSecret(k) && v !== null && v !== undefined ? MASK : redactBody(v, isSecret)]));
 }

@@ -204,16 +204,17 @@ export class UnifiedEngine {
 
   debugInfo(exec: Execution): DebugInfo {
     const last = exec.lastMain;
+    const { isSecret } = exec.services;
     return {
-      requestUrl: last && redactUrl(last.request.url),
+      requestUrl: last && redactUrl(last.request.url, isSecret),
       requestOptions: last && {
         method: last.request.method.toUpperCase(),
         headers: redactHeaders(last.request.headers),
-        ...(last.request.body !== undefined ? { body: redactBody(safeJson(last.request.body)) } : {}),
+        ...(last.request.body !== undefined ? { body: redactBody(safeJson(last.request.body), isSecret) } : {}),
       },
       data: last?.response.body,
       responseHeaders: last?.response.headers,
-      calls: exec.calls.map((c) => ({ ...c, requestUrl: redactUrl(c.requestUrl) })),
+      calls: exec.calls.map((c) => ({ ...c, requestUrl: redactUrl(c.requestUrl, isSecret) })),
     };
   }
 
