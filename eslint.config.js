@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'src/sdk/models.gen.ts'] },
+  // .tessera-test-*: scratch folders tests create under the root (test/ops/build.test.ts builds there).
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.tessera-test-*/**', 'src/sdk/models.gen.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,12 +29,16 @@ const envSchema = z.object({
   TESSERA_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(500),
   TESSERA_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(0).default(50),
   TESSERA_RATE_LIMIT_WINDOW_S: z.coerce.number().int().positive().default(10),
+  /** GET /metrics: `on` public, `token` behind an API token, `off` not served (src/http/metrics.ts). */
+  TESSERA_METRICS: z.enum(['on', 'off', 'token']).default('on'),
   /** The largest request body accepted (413 past it), counted as it streams in. */
   TESSERA_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** How long a repeat of an Idempotency-Key waits for the first request to finish. */
   TESSERA_IDEMPOTENCY_WAIT_S: z.coerce.number().positive().default(30),
   /** A claim whose owner has not renewed it for this long was interrupted (replica gone). */
   TESSERA_IDEMPOTENCY_LEASE_S: z.coerce.number().positive().default(30),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut off (exit 1). */
+  TESSERA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
 });
 
 export interface TesseraConfig {
@@ -58,10 +62,14 @@ export interface TesseraConfig {
     requestBudgetMs: number;
   };
   rateLimits: { perToken: number; perAccount: number; windowSeconds: number };
+  /** TESSERA_METRICS: whether and how GET /metrics is served. */
+  metrics: 'on' | 'off' | 'token';
   /** TESSERA_MAX_BODY_BYTES: request bodies over it are refused with 413 (src/http/body-limit.ts). */
   maxBodyBytes: number;
   /** Idempotency-Key claims shared by replicas (src/http/idempotency.ts); the owner renews every leaseMs / 6. */
   idempotency: { waitMs: number; leaseMs: number };
+  /** TESSERA_SHUTDOWN_GRACE_MS: the drain's deadline (src/main.ts). */
+  shutdownGraceMs: number;
   /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
 }
@@ -96,11 +104,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     },
     pageLimits: { maxRecords: e.TESSERA_IGNORE_LIMIT_MAX_RECORDS, maxPages: e.TESSERA_IGNORE_LIMIT_MAX_PAGES },
     maxBodyBytes: e.TESSERA_MAX_BODY_BYTES,
+    shutdownGraceMs: e.TESSERA_SHUTDOWN_GRACE_MS,
     idempotency: { waitMs: e.TESSERA_IDEMPOTENCY_WAIT_S * 1000, leaseMs: e.TESSERA_IDEMPOTENCY_LEASE_S * 1000 },
     rateLimits: {
       perToken: e.TESSERA_RATE_LIMIT_TOKEN,
       perAccount: e.TESSERA_RATE_LIMIT_ACCOUNT,
       windowSeconds: e.TESSERA_RATE_LIMIT_WINDOW_S,
     },
+    metrics: e.TESSERA_METRICS,
   };
 }

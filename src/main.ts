@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
+import { closeSandbox } from './engine/expressions/evaluate.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { prepareSandbox } from './sandbox/sandbox.ts';
@@ -41,7 +42,10 @@ async function main() {
     return;
   }
 
-  const server = await startHttpServer(services, config.port, config.host);
+  const server = await startHttpServer(services, config.port, config.host).catch(async (e: Error) => {
+    await services.close().catch(() => {});
+    throw new Error(`PORT / TESSERA_HOST (${config.host}:${config.port}): ${e.message}`, { cause: e });
+  });
   const apiUrl = config.publicUrl ?? server.url;
   let stopSandbox: (() => Promise<void>) | undefined;
   if (command === 'sandbox') {
@@ -71,14 +75,27 @@ async function main() {
     logger.info({ url: apiUrl }, 'Tessera listening');
   }
 
-  const shutdown = async () => {
-    await server.close();
-    await stopSandbox?.();
-    await services.close();
-    process.exit(0);
+  // Graceful drain: a deploy's SIGTERM lets requests in flight finish (up to
+  // TESSERA_SHUTDOWN_GRACE_MS) instead of cutting them off; a second signal stops at once.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    // drain() closes the listening socket before its first await, so the log line is true when read.
+    const drained = server.drain(config.shutdownGraceMs);
+    logger.info({ signal, grace_ms: config.shutdownGraceMs }, 'draining: no new connections; finishing requests in flight');
+    const { ms, forced } = await drained;
+    if (forced > 0) logger.error({ forced_connections: forced, grace_ms: config.shutdownGraceMs }, 'drain deadline reached: connections closed by force');
+    // Then what the requests used: simulators, the expression sandbox's children, Redis and the store.
+    await Promise.allSettled([stopSandbox?.(), closeSandbox(), services.close()]);
+    logger.info({ drain_ms: ms }, 'stopped');
+    process.exit(forced > 0 ? 1 : 0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((e) => {

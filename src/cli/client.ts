@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SDK_VERSION, Tessera } from '../sdk/index.ts';
+import { SDK_VERSION, Tessera, type RetryInfo, type RetryOptions } from '../sdk/index.ts';
 import { resolveSettings, validateApiUrl, type Settings } from './config-store.ts';
 import { UsageError } from './errors.ts';
 
@@ -36,8 +36,14 @@ export function redactBody(value: unknown, depth = 0): unknown {
 
 const titleCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
+/** What a command may add to the client: its own retry policy, and a say in each retry (export's waiting line). */
+export interface ClientExtras {
+  retry?: RetryOptions;
+  onRetry?(info: RetryInfo): void;
+}
+
 /** An SDK client from the resolved settings; with -v it traces requests and responses to stderr (token redacted). */
-export function clientFor(cmd: Command, settings: Settings = settingsOf(cmd)): Tessera {
+export function clientFor(cmd: Command, settings: Settings = settingsOf(cmd), extras: ClientExtras = {}): Tessera {
   if (!settings.token) {
     throw new UsageError('no API token: pass --token, set TESSERA_TOKEN, or run: tessera login --token <token>');
   }
@@ -47,6 +53,7 @@ export function clientFor(cmd: Command, settings: Settings = settingsOf(cmd)): T
     token: settings.token,
     baseUrl: validateApiUrl(settings.apiUrl),
     userAgent: `tessera-cli/${SDK_VERSION}`,
+    ...(extras.retry ? { retry: extras.retry } : {}),
     hooks: verbose
       ? {
           onRequest(info) {
@@ -60,8 +67,11 @@ export function clientFor(cmd: Command, settings: Settings = settingsOf(cmd)): T
           },
           onRetry(info) {
             err(`* ${typeof info.reason === 'number' ? `HTTP ${info.reason}` : info.reason}; retrying in ${info.delayMs} ms`);
+            extras.onRetry?.(info);
           },
         }
-      : undefined,
+      : extras.onRetry
+        ? { onRetry: extras.onRetry }
+        : undefined,
   });
 }

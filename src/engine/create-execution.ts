@@ -5,7 +5,7 @@ import { compose, httpSender } from '../upstream/http-sender.ts';
 import { budgetInterceptor } from '../upstream/interceptors/budget.ts';
 import { Deadline, deadlineInterceptor } from '../upstream/interceptors/deadline.ts';
 import { retryInterceptor, type RetryDecision } from '../upstream/interceptors/retry.ts';
-import { traceInterceptor } from '../upstream/interceptors/trace.ts';
+import { traceInterceptor, type AttemptHook } from '../upstream/interceptors/trace.ts';
 import { normalizeRetryAfter, parseRetryAfter } from '../upstream/retry-after.ts';
 import type { Send, UpstreamCallRecord, UpstreamResponse } from '../upstream/types.ts';
 import { contextViews } from './context.ts';
@@ -74,7 +74,7 @@ export function createExecution(input: ExecutionInput): Execution {
       classify: (response) => classifyRateLimit(input.integration, response),
       remainingMs,
     }),
-    traceInterceptor(calls),
+    traceInterceptor(calls, observerHook(input)),
     // Innermost: every attempt, retries included, spends the provider's documented budget.
     ...(budget && input.services.budgets
       ? [
@@ -101,4 +101,11 @@ export function createExecution(input: ExecutionInput): Execution {
     before: {},
     timeBudget: deadline,
   };
+}
+
+/** The engine's observer told of every attempt, with the integration it was for (no account, no secret). */
+function observerHook(input: ExecutionInput): AttemptHook | undefined {
+  const observer = input.services.observer;
+  if (!observer) return undefined;
+  return (call, error) => observer.upstreamAttempt({ ...call, integration: input.integration.name, error });
 }

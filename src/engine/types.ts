@@ -11,6 +11,22 @@ export interface Cache {
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
 }
 
+/** One attempt of an upstream call, as the trace interceptor saw it. */
+export interface UpstreamAttempt extends UpstreamCallRecord {
+  integration: string;
+  /** Why the attempt has no status: `timeout`, `network`, or the sender's refusal code. */
+  error?: string;
+}
+
+/**
+ * Told what the engine does, for metrics and the request log (http/request-log.ts installs it).
+ * Never given credentials: attempts carry URLs as sent, which the observer must redact.
+ */
+export interface EngineObserver {
+  upstreamAttempt(attempt: UpstreamAttempt): void;
+  tokenRefresh(integration: string, outcome: 'success' | 'failure'): void;
+}
+
 /** What the engine may ask of the layers around it, without knowing them. */
 export interface EngineServices {
   cache: Cache;
@@ -21,6 +37,8 @@ export interface EngineServices {
   /** Where upstream calls may go (upstream/egress-policy.ts): the sender and the OAuth token client use it. */
   egress: EgressPolicy;
   logger: Logger;
+  /** Metrics and request logs; absent when nothing observes (the CLI, bootstrap). */
+  observer?: EngineObserver;
   /** Persist keys discovered by `update_context` steps (top-level keys of `patch` replace the stored ones). */
   persistContext(accountId: string, patch: Record<string, unknown>): Promise<void>;
   /** persistContext for a caller that already holds withAccountLock (the lock is not re-entrant). */

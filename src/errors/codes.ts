@@ -64,6 +64,11 @@ export const ERROR_CODES = {
     summary:
       "An override's expression failed at run time on the provider's data (a wrong function, a type error); the message names the expression and position.",
   },
+  TESSERA_ACCOUNT_VALIDATION_FAILED: {
+    status: 422,
+    summary:
+      "Connecting an account, or giving it new credentials, failed the integration's validation (the provider refused the credentials, or a validation step did); nothing was stored.",
+  },
   TESSERA_RATE_LIMITED: { status: 429, summary: "Tessera's own rate limit for the token or the account; wait Retry-After seconds." },
   // Remote: the provider's answer (truto_is_remote_error: true)
   TESSERA_REMOTE_ERROR: { status: 0, summary: 'The provider answered with an error; statusCode is its status and raw_response its body.' },
@@ -91,6 +96,10 @@ export const ERROR_CODES = {
   TESSERA_OAUTH_FAILED: { status: 0, summary: 'The provider refused an OAuth token exchange or refresh; statusCode follows its answer.' },
   // 5xx of our own
   TESSERA_ACCOUNT_BLOCKED: { status: 503, summary: 'The integrated account is blocked by an administrator.' },
+  TESSERA_NOT_READY: {
+    status: 503,
+    summary: 'GET /ready: this replica cannot serve (database, migrations or encryption key failing, or draining); details.checks names the failing check.',
+  },
   TESSERA_MAPPING_FAILED: { status: 500, summary: "A mapping expression failed on the provider's data; the message names the mapping and position." },
   TESSERA_STEP_FAILED: { status: 0, summary: "An integration step raised an error on purpose (an `error` step); its status is the step's." },
   TESSERA_INTERNAL: { status: 500, summary: 'An unexpected error in Tessera; the log has the details, the response never does.' },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { errors } from '../errors/catalogue.ts';
 import type { AppServices } from '../services/app-services.ts';
@@ -13,9 +12,12 @@ import { idempotency } from './idempotency.ts';
 import { requestBodyLimit } from './body-limit.ts';
 import { refuseControlCharactersInPath } from './path-guard.ts';
 import { rateLimit } from './rate-limit.ts';
+import { createMetrics, metricsHandler } from './metrics.ts';
+import { engineObserver, observeRequests } from './request-log.ts';
 import { environmentMappingRoutes } from './routes/environment-unified-model-resource-method/environment-unified-model-resource-method.ts';
 import { capabilitiesRoutes } from './routes/capabilities/capabilities.ts';
 import { openapiRoutes } from './routes/openapi/openapi.ts';
+import { readyRoutes } from './routes/ready/ready.ts';
 import { ROUTE_DOCS } from './openapi/route-docs.ts';
 import { oauth2Routes } from './routes/oauth2/oauth2.ts';
 import { unifiedMetaRoutes } from './routes/unified/meta.ts';
@@ -25,24 +27,23 @@ import type { HttpEnv } from './types.ts';
 export function createHttpApp(services: AppServices) {
   const app = new Hono<HttpEnv>();
 
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    const requestId = randomUUID();
-    c.set('services', services);
-    c.set('requestId', requestId);
-    await next();
-    c.res.headers.set('x-request-id', requestId);
-    services.logger.info(
-      { request_id: requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
-  });
+  // This app's own registry (metrics.ts); the engine reports upstream calls and token refreshes to
+  // it through EngineServices.observer, which this app therefore owns.
+  const metrics = createMetrics();
+  services.engineServices.observer = engineObserver(metrics);
+  // Outermost: request id, the one log line per request and the HTTP metrics (request-log.ts).
+  app.use('*', observeRequests(services, metrics));
 
   // Before anything reads a body (idempotency hashes it, routes parse it) and before any lookup.
   app.use('*', requestBodyLimit(services.config.maxBodyBytes));
   app.use('*', refuseControlCharactersInPath());
 
+  // Liveness: cheap, no I/O. Readiness (database, key, draining) is /ready, public too.
   app.get('/health', (c) => sendJson(c, 200, { status: 'ok' }));
+  // TESSERA_METRICS: `on` public like /health (scrapers rarely hold tokens), `token` behind the
+  // API token check below, `off` not served.
+  if (services.config.metrics === 'on') app.get('/metrics', metricsHandler(metrics));
+  app.route('/', readyRoutes());
   // Public like /health; generated from the routes registered on this app when it is requested.
   app.route(
     '/',
@@ -54,7 +55,11 @@ export function createHttpApp(services: AppServices) {
     c.set('principal', await authenticate(services.store, c.req.header('authorization')));
     await next();
   });
-  app.use('*', rateLimit());
+  if (services.config.metrics === 'token') app.get('/metrics', metricsHandler(metrics));
+  app.use(
+    '*',
+    rateLimit((scope) => metrics.rateLimitRejections.inc({ scope })),
+  );
 
   app.use('/unified/*', idempotency());
   app.use('/proxy/*', idempotency());
@@ -70,9 +75,7 @@ export function createHttpApp(services: AppServices) {
   app.route('/environment-unified-model-resource-method', environmentMappingRoutes());
 
   app.notFound((c) => errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`, 'TESSERA_ROUTE_NOT_FOUND')));
-  app.onError((e, c) => {
-    if (!('status' in (e as object))) services.logger.error({ err: { message: e.message, stack: e.stack } }, 'unhandled error');
-    return errorResponse(c, e);
-  });
+  // The request's log line (request-log.ts) carries the error's code and message, and its stack for a 5xx.
+  app.onError((e, c) => errorResponse(c, e));
   return app;
 }

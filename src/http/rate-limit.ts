@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { annotateRequest } from '../logger.ts';
 import { errors } from '../errors/catalogue.ts';
 import { parseQueryString, requireAccountId } from '../query/unified-query.ts';
 import type { WindowHit } from '../store/counters/window-counter.ts';
@@ -28,16 +29,18 @@ function accountOf(c: Context<HttpEnv>): string | undefined {
  * If the counter store fails (Redis down), requests pass and the failure is logged: the limits
  * protect upstreams from bursts, they are not worth an outage.
  */
-export function rateLimit(): MiddlewareHandler<HttpEnv> {
+export function rateLimit(onReject?: (scope: 'token' | 'account') => void): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const { config, rateLimiter, logger } = c.get('services');
     const { perToken, perAccount, windowSeconds } = config.rateLimits;
     const principal = c.get('principal');
-    const checks: { limit: number; key: string; what: string }[] = [];
-    if (perToken > 0) checks.push({ limit: perToken, key: `token:${principal.tokenId}`, what: 'API token' });
+    const checks: { limit: number; key: string; what: string; scope: 'token' | 'account' }[] = [];
+    if (perToken > 0) checks.push({ limit: perToken, key: `token:${principal.tokenId}`, what: 'API token', scope: 'token' });
     const accountId = perAccount > 0 && /^\/(unified|proxy|custom)\//.test(c.req.path) ? accountOf(c) : undefined;
     if (accountId) {
-      checks.push({ limit: perAccount, key: `account:${principal.environmentId}:${accountId}`, what: 'integrated account' });
+      // A 429 here never reaches the service that would name the account in the request's log line.
+      annotateRequest({ account_id: accountId });
+      checks.push({ limit: perAccount, key: `account:${principal.environmentId}:${accountId}`, what: 'integrated account', scope: 'account' });
     }
     if (checks.length === 0) return next();
 
@@ -59,7 +62,8 @@ export function rateLimit(): MiddlewareHandler<HttpEnv> {
       'ratelimit-reset': String(resetSeconds),
     };
     if (remaining[tightest] < 0) {
-      const { limit, what } = checks[tightest];
+      const { limit, what, scope } = checks[tightest];
+      onReject?.(scope);
       const message = `Rate limit exceeded: at most ${limit} requests per ${windowSeconds} s per ${what}; retry after ${resetSeconds} s`;
       throw errors.rateLimited(resetSeconds, message, headers);
     }

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { errors } from '../errors/catalogue.ts';
 import { JSON_TYPE } from '../media-types.ts';
@@ -7,11 +7,28 @@ import type { AppServices } from '../services/app-services.ts';
 import { createHttpApp } from './app.ts';
 import { answerClientErrors } from './client-error.ts';
 
+export interface DrainResult {
+  /** How long the drain took. */
+  ms: number;
+  /** Connections still open at the deadline, closed by force (their requests were cut off). */
+  forced: number;
+}
+
 export interface RunningServer {
   url: string;
   port: number;
+  /** Closes every connection at once (tests, and the second signal). */
   close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets the requests in flight (streams included) finish for up to
+   * `graceMs`, then closes what is left. Answers given meanwhile carry `Connection: close`, so a
+   * keep-alive client moves to another replica instead of reusing a socket that is about to go.
+   */
+  drain(graceMs: number): Promise<DrainResult>;
 }
+
+/** How often a drain closes the keep-alive sockets that have gone idle since it began. */
+const IDLE_SWEEP_MS = 50;
 
 export async function startHttpServer(services: AppServices, port: number, host: string): Promise<RunningServer> {
   const app = createHttpApp(services);
@@ -26,9 +43,23 @@ export async function startHttpServer(services: AppServices, port: number, host:
       return new Response(JSON.stringify(err.toEnvelope()), { status: err.status, headers: { 'content-type': JSON_TYPE, connection: 'close' } });
     },
   });
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // A request that arrives on a kept-alive socket during the drain is still served; the socket is not kept.
+    if (draining) res.setHeader('connection', 'close');
+    return listener(req, res);
+  };
   // Without a Host header Node would answer a bare, empty 400 itself; the adapter falls back to
   // the listen address instead (the path is all routing needs).
-  const server = createServer({ requireHostHeader: false }, listener);
+  const server = createServer({ requireHostHeader: false }, handle);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,13 +70,40 @@ export async function startHttpServer(services: AppServices, port: number, host:
   });
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      server.closeAllConnections();
+      if (server.listening) server.close();
+      await closed;
+    },
+    drain: async (graceMs) => {
+      const started = performance.now();
+      draining = true;
+      services.readiness.draining = true;
+      // Answers not yet started go out with Connection: close; Node then ends their socket after them.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      server.close(); // stop listening; 'close' fires once the last connection has ended
+      // Sockets whose answers began before the drain stay keep-alive: close each once it goes idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), graceMs);
+      });
+      const outcome = await Promise.race([closed.then(() => 'closed' as const), deadline]);
+      clearInterval(sweep);
+      clearTimeout(timer);
+      let forced = 0;
+      if (outcome === 'deadline') {
+        forced = sockets.size;
         server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+        for (const socket of sockets) socket.destroy();
+        await closed;
+      }
+      return { ms: Math.round(performance.now() - started), forced };
+    },
   };
 }

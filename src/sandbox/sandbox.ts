@@ -66,15 +66,20 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
       if (refreshed && refreshed.status !== 'active') await services.accounts.validate(refreshed, def);
       accountId = existing.id;
     } else {
-      const created = await services.accounts.create(env.id, {
-        tenant_id: SANDBOX_TENANT,
-        integration: def.name,
-        context: sandboxContext,
-        region: 'wnam',
-        is_sandbox: false,
-        unified_model_override: {},
-        integration_override,
-      });
+      const created = await services.accounts.create(
+        env.id,
+        {
+          tenant_id: SANDBOX_TENANT,
+          integration: def.name,
+          context: sandboxContext,
+          region: 'wnam',
+          is_sandbox: false,
+          unified_model_override: {},
+          integration_override,
+        },
+        // The printed ids must exist even if a simulator refuses: the account then shows why in last_error.
+        { keepOnValidationError: true },
+      );
       accountId = created.id;
     }
     accounts[def.name] = accountId;

@@ -81,16 +81,30 @@ abstract class AdminResource<T> {
   }
 }
 
+export interface AccountWriteOptions extends RequestOptions {
+  /** Keep the account (or save the PATCH) as `validation_error` instead of rejecting (`?keep_on_validation_error=true`). */
+  keepOnValidationError?: boolean;
+}
+
+const keepQuery = (keep: boolean | undefined) => (keep ? { keep_on_validation_error: 'true' } : undefined);
+
 export class IntegratedAccountsApi extends AdminResource<IntegratedAccount> {
   protected readonly path = 'integrated-account';
 
-  create(body: CreateIntegratedAccount, request?: RequestOptions): Promise<IntegratedAccount> {
-    return this.http.request<IntegratedAccount>('POST', this.path, { ...request, body });
+  /**
+   * Connects an account. Credentials the provider refuses reject with a 422
+   * (`TESSERA_ACCOUNT_VALIDATION_FAILED`) and nothing is kept, unless `keepOnValidationError`:
+   * then the account is returned with `status: 'validation_error'` and `last_error`.
+   */
+  create(body: CreateIntegratedAccount, request?: AccountWriteOptions): Promise<IntegratedAccount> {
+    const { keepOnValidationError, ...rest } = request ?? {};
+    return this.http.request<IntegratedAccount>('POST', this.path, { ...rest, body, query: keepQuery(keepOnValidationError) });
   }
 
-  /** PATCH: `context` is merged shallowly by the server. */
-  update(id: string, body: UpdateIntegratedAccount, request?: RequestOptions): Promise<IntegratedAccount> {
-    return this.http.request<IntegratedAccount>('PATCH', `${this.path}/${seg(id)}`, { ...request, body });
+  /** PATCH: `context` is merged shallowly by the server; new credentials are validated like create's. */
+  update(id: string, body: UpdateIntegratedAccount, request?: AccountWriteOptions): Promise<IntegratedAccount> {
+    const { keepOnValidationError, ...rest } = request ?? {};
+    return this.http.request<IntegratedAccount>('PATCH', `${this.path}/${seg(id)}`, { ...rest, body, query: keepQuery(keepOnValidationError) });
   }
 
   delete(id: string, request?: RequestOptions): Promise<DeleteResult> {

@@ -39,6 +39,7 @@ export { CustomApi, type CustomQuery } from './custom-api.ts';
 export {
   IntegratedAccountsApi,
   IntegrationsApi,
+  type AccountWriteOptions,
   type AdminQuery,
   type CreateIntegratedAccount,
   type IntegratedAccount,

@@ -13,7 +13,7 @@ import { secretKeyPredicate } from '../store/secret-keys.ts';
 import type { OverrideRules } from '../integrations/override-secrets.ts';
 import type { Store } from '../store/types.ts';
 import { MemoryWindowCounter } from '../store/counters/memory-counter.ts';
-import { RedisWindowCounter } from '../store/counters/redis-counter.ts';
+import { FallbackWindowCounter } from '../store/counters/fallback-counter.ts';
 import type { WindowCounter } from '../store/counters/window-counter.ts';
 import { EgressPolicy } from '../upstream/egress-policy.ts';
 import { RequestBudgets } from '../upstream/interceptors/budget.ts';
@@ -21,6 +21,7 @@ import { AccountAccess } from './account-access.ts';
 import { DiscoveryService } from './discovery.ts';
 import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
 import { ProxyService } from './proxy.ts';
+import { Readiness } from './readiness.ts';
 import { EnvironmentMappingsService } from './environment-mappings.ts';
 import { UnifiedService } from './unified.ts';
 
@@ -45,6 +46,8 @@ export interface AppServices {
   rateLimiter: WindowCounter;
   /** Where upstream calls may go (TESSERA_UPSTREAM_ALLOW and the definitions' hosts); the sandbox adds its simulators. */
   egress: EgressPolicy;
+  /** GET /ready's checks, and the draining flag the server sets on SIGTERM. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,12 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     ? createHash('sha256').update(config.cursorSecret).digest()
     : Buffer.from(hkdfSync('sha256', Buffer.from(key, 'base64'), 'tessera', 'next_cursor', 32));
   const cache = new MemoryCache();
-  const rateLimiter: WindowCounter = config.redisUrl ? await new RedisWindowCounter(config.redisUrl).connect() : new MemoryWindowCounter();
+  // Redis is never waited for: a replica starts while it is down and counts in memory until it returns.
+  // ioredis is imported only when Redis is configured: a single replica never loads it.
+  const redis = config.redisUrl ? await import('../store/counters/redis-counter.ts') : undefined;
+  const redisCounter = redis ? new FallbackWindowCounter(new redis.RedisWindowCounter(config.redisUrl!).start(), logger) : undefined;
+  const rateLimiter: WindowCounter = redisCounter ?? new MemoryWindowCounter();
+  const readiness = new Readiness({ store, box, redis: redisCounter });
   const cursors = new CursorCodec(cursorSecret);
   const accountLocks = new InProcessRefreshLock();
   const writeContext = async (accountId: string, patch: Record<string, unknown>) => {
@@ -105,6 +113,7 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     environmentMappings: new EnvironmentMappingsService({ store, catalog, overrideRules }),
     rateLimiter,
     egress,
+    readiness,
     close: async () => {
       await egress.close();
       await rateLimiter.close();

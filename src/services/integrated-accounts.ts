@@ -14,6 +14,7 @@ import { validateAccountOverride, validateIntegrationOverride } from '../integra
 import { nameText, storedText } from '../query/safe-input.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
+import { failureMessage, tryValidation, validationRefused } from './account-validation.ts';
 
 /** The integrated account as the API shows it (docs/contract.md §10.1): credentials redacted. */
 export interface IntegratedAccountView {
@@ -124,6 +125,19 @@ export function validateCredentials(def: IntegrationDefinition, context: Record<
   if (failures.length) throw errors.validation(`Invalid credentials for ${def.label}: ${failures.map((f) => f.message).join('; ')}`, failures);
 }
 
+/** Whether a merged context changes what the provider sees: a declared credential field, a secret, or the OAuth tokens. */
+export function credentialsChanged(
+  def: IntegrationDefinition,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  isSecret: (k: string) => boolean,
+) {
+  const declared = new Set<string>(['oauth']);
+  if (def.credentials.format === 'api_key') for (const f of def.credentials.config.fields) declared.add(f.name);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].some((k) => (declared.has(k) || isSecret(k)) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
 /** PATCH merges context shallowly; protected credentials survive omission and echoes of the mask. */
 export function mergeContext(current: Record<string, unknown>, patch: Record<string, unknown>, isSecret: (k: string) => boolean) {
   const merged: Record<string, unknown> = { ...current, ...patch };
@@ -179,7 +193,16 @@ export class IntegratedAccountsService {
     return this.app.access.get(environmentId, id);
   }
 
-  async create(environmentId: string, input: z.infer<typeof createAccountBody>): Promise<IntegratedAccountRecord> {
+  /**
+   * Creates an account whose credentials the provider accepted. A refused validation answers the
+   * refusal (account-validation.ts) and stores nothing, unless `keepOnValidationError`: then the
+   * account is kept as `validation_error` with `last_error`, as Truto does.
+   */
+  async create(
+    environmentId: string,
+    input: z.infer<typeof createAccountBody>,
+    options: { keepOnValidationError?: boolean } = {},
+  ): Promise<IntegratedAccountRecord> {
     const name = input.integration_name ?? (typeof input.integration === 'string' ? input.integration : input.integration?.name);
     if (!name) throw errors.missingBody(['integration']);
     const def = this.integrationOf(name);
@@ -187,7 +210,8 @@ export class IntegratedAccountsService {
     validateCredentials(def, input.context);
     this.validateAccountOverride(def.name, input.unified_model_override);
     this.checkIntegrationOverride(def.name, input.integration_override);
-    const account = await this.app.store.createIntegratedAccount({
+    const now = new Date().toISOString();
+    const candidate: IntegratedAccountRecord = {
       id: randomUUID(),
       tenant_id: input.tenant_id,
       environment_id: environmentId,
@@ -201,11 +225,23 @@ export class IntegratedAccountsService {
       unified_model_override: input.unified_model_override,
       integration_override: input.integration_override,
       last_error: null,
+      created_at: now,
+      updated_at: now,
+    };
+    const outcome = await tryValidation(this.app.access, candidate, def);
+    if (!outcome.ok && !options.keepOnValidationError) throw validationRefused(def, outcome.error);
+    const { id, tenant_id, environment_id, integration, is_sandbox, is_blocked, authentication_method, region } = candidate;
+    return this.app.store.createIntegratedAccount({
+      ...{ id, tenant_id, environment_id, integration, is_sandbox, is_blocked, authentication_method, region },
+      unified_model_override: candidate.unified_model_override,
+      integration_override: candidate.integration_override,
+      context: { ...candidate.context, ...outcome.discovered },
+      status: outcome.ok ? 'active' : 'validation_error',
+      last_error: outcome.ok ? null : failureMessage(outcome.error),
     });
-    return this.validate(account, def);
   }
 
-  /** Runs the integration's `validation` action: the account ends `active` or `validation_error`. */
+  /** Runs the integration's `validation` action on a stored account: it ends `active` or `validation_error`. */
   async validate(account: IntegratedAccountRecord, def: IntegrationDefinition): Promise<IntegratedAccountRecord> {
     const exec = this.app.access.execution(account);
     let status: IntegratedAccountStatus = 'active';
@@ -220,27 +256,49 @@ export class IntegratedAccountsService {
     return updated ?? account;
   }
 
-  async patch(environmentId: string, id: string, input: z.infer<typeof patchAccountBody>): Promise<IntegratedAccountRecord> {
+  /**
+   * New credentials are tried before they replace the stored ones: on an account that needs them
+   * (needs_reauth, validation_error), and whenever a PATCH changes a credential field. Refused new
+   * credentials answer like create and change nothing, so a typo never breaks a working
+   * connection; with `keepOnValidationError` the PATCH is saved and the account becomes
+   * `validation_error`.
+   */
+  async patch(
+    environmentId: string,
+    id: string,
+    input: z.infer<typeof patchAccountBody>,
+    options: { keepOnValidationError?: boolean } = {},
+  ): Promise<IntegratedAccountRecord> {
     const account = await this.get(environmentId, id);
     if (input.is_sandbox !== undefined && input.is_sandbox !== account.is_sandbox) throw errors.methodNotAllowed('is_sandbox is read-only');
     if (input.unified_model_override) this.validateAccountOverride(account.integration, input.unified_model_override);
     if (input.integration_override) this.checkIntegrationOverride(account.integration, input.integration_override);
     if (input.context) refuseSealMarkers(input.context);
-    const secrets = secretFieldNames(this.app.catalog);
-    const context = input.context ? mergeContext(account.context, input.context, secretKeyPredicate(secrets)) : undefined;
-    if (context) validateCredentials(this.integrationOf(account.integration), context);
-    const updated = await this.app.store.updateIntegratedAccount(id, {
+    const def = this.integrationOf(account.integration);
+    const isSecret = secretKeyPredicate(secretFieldNames(this.app.catalog));
+    const context = input.context ? mergeContext(account.context, input.context, isSecret) : undefined;
+    if (context) validateCredentials(def, context);
+    const changes = {
       ...(input.tenant_id !== undefined ? { tenant_id: input.tenant_id } : {}),
       ...(context ? { context } : {}),
       ...(input.unified_model_override ? { unified_model_override: input.unified_model_override } : {}),
       ...(input.integration_override ? { integration_override: input.integration_override } : {}),
       ...(input.is_blocked !== undefined ? { is_blocked: input.is_blocked } : {}),
       ...(input.region ? { region: input.region } : {}),
-    });
+    };
+    const changed = context !== undefined && credentialsChanged(def, account.context, context, isSecret);
+    const needsCheck = context !== undefined && (changed || account.status === 'needs_reauth' || account.status === 'validation_error');
+    let verdict: { status: IntegratedAccountStatus; last_error: string | null } | undefined;
+    if (needsCheck) {
+      const outcome = await tryValidation(this.app.access, { ...account, ...changes }, def);
+      // Only new credentials are refused: re-checking a broken account's unchanged ones (a PATCH of
+      // a setting) saves the PATCH and records the verdict, as before.
+      if (!outcome.ok && changed && !options.keepOnValidationError) throw validationRefused(def, outcome.error);
+      changes.context = { ...context, ...outcome.discovered };
+      verdict = outcome.ok ? { status: 'active', last_error: null } : { status: 'validation_error', last_error: failureMessage(outcome.error) };
+    }
+    const updated = await this.app.store.updateIntegratedAccount(id, { ...changes, ...verdict });
     if (!updated) throw errors.accountNotFound(id);
-    // New credentials deserve a new check; the account leaves needs_reauth only when they pass.
-    if (context && (account.status === 'needs_reauth' || account.status === 'validation_error'))
-      return this.validate(updated, this.integrationOf(updated.integration));
     return updated;
   }
 

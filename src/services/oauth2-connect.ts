@@ -114,6 +114,14 @@ export interface CallbackResult {
   returnUrl?: string;
 }
 
+/**
+ * The callback is a browser landing from the provider: a 422 there would strand the user on a JSON
+ * page, and the tokens they just granted would be lost. So a failed validation keeps the account
+ * (status validation_error, last_error) and the redirect to return_url reports that status; the
+ * app can send the user through a reconnect. The API routes answer 422 instead (docs/contract.md §10.3).
+ */
+const KEEP = { keepOnValidationError: true } as const;
+
 /** The provider's redirect: `?code&state`, or `?error&error_description&state` when the person declined. */
 export async function completeAuthorization(app: OAuth2ConnectDeps, query: Record<string, string | undefined>): Promise<CallbackResult> {
   if (!query.state) throw errors.missingQuery(['state']);
@@ -130,7 +138,7 @@ export async function completeAuthorization(app: OAuth2ConnectDeps, query: Recor
     const integration = effectiveIntegration(app.accounts.integrationOf(account.integration), account);
     const { oauth } = await exchangeAuthorizationCode(integration, exchange, { ...account.context, ...state.context });
     // PATCH semantics: new credentials re-run validation, which is how needs_reauth ends.
-    const updated = await app.accounts.patch(state.environment_id, account.id, { context: { ...state.context, oauth } });
+    const updated = await app.accounts.patch(state.environment_id, account.id, { context: { ...state.context, oauth } }, KEEP);
     return { account: updated, returnUrl: state.return_url };
   }
   const integration = effectiveIntegration(app.accounts.integrationOf(state.integration), state);
@@ -144,6 +152,7 @@ export async function completeAuthorization(app: OAuth2ConnectDeps, query: Recor
       context: { ...state.context, oauth },
       integration_override: state.integration_override,
     }),
+    KEEP,
   );
   return { account, returnUrl: state.return_url };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TesseraConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { verifyEncryptionCanary } from './canary.ts';
 import { SecretBox, type KeyPredicate } from './secret-box.ts';
 import { openPostgresStore, openSqliteStore } from './sql/sql-store.ts';
 import type { Store } from './types.ts';
@@ -33,13 +34,47 @@ export function resolveEncryptionKey(config: TesseraConfig, logger: Logger): str
 export async function openStore(config: TesseraConfig, logger: Logger, isSecret?: KeyPredicate): Promise<{ store: Store; box: SecretBox; key: string }> {
   const key = resolveEncryptionKey(config, logger);
   const box = new SecretBox(key);
+  // A start-up failure names the setting to fix and the cause, never a bare driver error.
+  const setting = config.databaseUrl ? `TESSERA_DATABASE_URL (${maskDatabaseUrl(config.databaseUrl)})` : `TESSERA_DATA_DIR (${config.dataDir})`;
   let store: Store;
-  if (config.databaseUrl) {
-    store = await openPostgresStore(config.databaseUrl, box, isSecret);
-  } else {
-    fs.mkdirSync(config.dataDir, { recursive: true });
-    store = await openSqliteStore(path.join(config.dataDir, SQLITE_FILE), box, isSecret);
+  try {
+    if (config.databaseUrl) {
+      store = await openPostgresStore(config.databaseUrl, box, isSecret);
+    } else {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      store = await openSqliteStore(path.join(config.dataDir, SQLITE_FILE), box, isSecret);
+    }
+  } catch (e) {
+    throw new Error(`${setting}: ${describe(e)}`, { cause: e });
   }
-  await store.migrate();
+  try {
+    await store.ping().catch((e) => {
+      throw new Error(`${setting}: ${describe(e)}`, { cause: e });
+    });
+    await store.migrate();
+    await verifyEncryptionCanary(store, box);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
   return { store, box, key };
+}
+
+/** The URL as it can be printed: the password masked, the rest kept (host, port and database are what one checks). */
+export function maskDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
+/** pg reports an unreachable host as an AggregateError with an empty message; its parts say why. */
+function describe(e: unknown): string {
+  const err = e as Error & { code?: string; errors?: Error[] };
+  if (err.message) return err.message;
+  if (err.errors?.length) return err.errors.map((x) => x.message).join('; ');
+  return err.code ?? String(e);
 }

@@ -127,6 +127,13 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** A trivial query: the database answers (start-up checks it first, to name the setting when it does not). */
+  ping(): Promise<void>;
+  /** Readiness: a trivial query answers, and the newest migration has run (else throws, saying which). */
+  checkHealth(): Promise<void>;
+  /** Server-wide values: read one; write one unless it exists (the first writer wins, across replicas). */
+  getSetting(key: string): Promise<string | undefined>;
+  putSettingIfAbsent(key: string, value: string): Promise<void>;
 
   createEnvironment(env: EnvironmentRecord): Promise<EnvironmentRecord>;
   getEnvironment(id: string): Promise<EnvironmentRecord | undefined>;

@@ -21,6 +21,7 @@ interface WriteOptions {
   tenantId?: string;
   integration?: string;
   context?: string;
+  keepOnValidationError?: boolean;
 }
 
 const outputOption = () => new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table');
@@ -85,10 +86,14 @@ Examples:
     .option('--integration <name>', 'integration name (sets body.integration)')
     .option('--tenant-id <id>', 'your customer id (sets body.tenant_id)')
     .option('--context <json>', 'credentials and settings as a JSON object (sets body.context)')
+    .option('--keep-on-validation-error', 'keep the account as validation_error when the provider refuses the credentials (default: fail, keep nothing)')
     .addOption(outputOption().default('json'))
     .addHelpText(
       'after',
       `
+Credentials the provider refuses are an error (exit 1, the provider's reason on stderr) and no
+account is kept, unless --keep-on-validation-error.
+
 Examples:
   tessera accounts create --integration neon --tenant-id acme --context '{"api_key":"napi_…"}'
   tessera accounts create -b '{"integration":"neon","tenant_id":"acme","context":{"api_key":"napi_…"}}'`,
@@ -97,7 +102,8 @@ Examples:
       const format = checkFormat(opts.output);
       const body = await accountBody(opts);
       if (!body) throw new UsageError("accounts create needs the account: --integration, --tenant-id and --context, or -b '<json>' / --stdin");
-      await printValue(await clientFor(cmd).integratedAccounts.create(body as never), format);
+      const keep = { keepOnValidationError: opts.keepOnValidationError === true };
+      await printValue(await clientFor(cmd).integratedAccounts.create(body as never, keep), format);
     });
 
   accounts
@@ -108,6 +114,7 @@ Examples:
     .option('--stdin', 'read the JSON body from standard input')
     .option('--tenant-id <id>', 'sets body.tenant_id')
     .option('--context <json>', 'context keys to merge, as a JSON object (sets body.context)')
+    .option('--keep-on-validation-error', 'save new credentials even when the provider refuses them (the account becomes validation_error)')
     .addOption(outputOption().default('json'))
     .addHelpText(
       'after',
@@ -120,7 +127,8 @@ Examples:
       const format = checkFormat(opts.output);
       const body = await accountBody(opts);
       if (!body) throw new UsageError("accounts update needs the changes: -b '<json>', --stdin, --context or --tenant-id");
-      await printValue(await clientFor(cmd).integratedAccounts.update(id, body), format);
+      const keep = { keepOnValidationError: opts.keepOnValidationError === true };
+      await printValue(await clientFor(cmd).integratedAccounts.update(id, body, keep), format);
     });
 
   accounts

@@ -128,13 +128,17 @@ async function renew(exec: Execution, settings: OAuth2Settings, token: StoredTok
     const replaced = newer ? [from, storedFrom] : [from];
 
     let oauth: Record<string, unknown>;
+    // Counted for tessera_oauth_token_refreshes_total (the token endpoint is not a traced upstream call).
+    const counted = (outcome: 'success' | 'failure') => exec.services.observer?.tokenRefresh(exec.integration.name, outcome);
     try {
       oauth = mergeOAuth(base, await requestToken(settings, useGrant, exec.services.egress.fetchFor(exec.integration.name)));
     } catch (e) {
+      counted('failure');
       const error = await failure(exec, settings, useGrant, e);
       remember(outcomes, accountId, { from: replaced, at: Date.now(), error });
       throw error;
     }
+    counted('success');
     // Remember first: a provider that rotates refresh tokens has already invalidated the old one,
     // so the new token must reach the other requests even if the store write fails.
     remember(outcomes, accountId, { from: replaced, at: Date.now(), oauth });

@@ -2,9 +2,11 @@ import { capabilitiesDocs } from '../routes/capabilities/capabilities.ts';
 import { customDocs } from '../routes/custom/custom.ts';
 import { integratedAccountDocs } from '../routes/integrated-account/integrated-account.ts';
 import { integrationDocs } from '../routes/integration/integration.ts';
+import { metricsDocs } from '../metrics.ts';
 import { oauth2Docs } from '../routes/oauth2/oauth2.ts';
 import { openapiDocs } from '../routes/openapi/openapi.ts';
 import { proxyDocs } from '../routes/proxy/proxy.ts';
+import { readyDocs } from '../routes/ready/ready.ts';
 import { unifiedMetaDocs } from '../routes/unified/meta.ts';
 import { ok, type RouteDocs } from './route-doc.ts';
 
@@ -32,6 +34,8 @@ const healthDocs: RouteDocs = {
  */
 export const ROUTE_DOCS: RouteDocs[] = [
   healthDocs,
+  metricsDocs,
+  readyDocs,
   openapiDocs,
   proxyDocs,
   unifiedMetaDocs,

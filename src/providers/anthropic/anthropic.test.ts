@@ -303,17 +303,27 @@ describe('Anthropic errors through Tessera', () => {
 
   test("connecting with a revoked admin key fails validation with Anthropic's message; an ordinary key fails the pattern", async () => {
     const sandbox = (await stack.services.store.getIntegratedAccount(account))!;
-    const connect = (admin_key: string) =>
-      stack.services.accounts.create(sandbox.environment_id, {
-        tenant_id: `bad-key-${admin_key.slice(-6)}`,
-        integration: 'anthropic',
-        context: { admin_key, organization_type: 'enterprise' },
-        region: 'wnam',
-        is_sandbox: false,
-        unified_model_override: {},
-        integration_override: { base_url: stack.simulators.anthropic },
-      });
-    const revoked = await connect(DEFAULT_ANTHROPIC_KEYS.revokedAdmin);
+    const connect = (admin_key: string, keepOnValidationError = false) =>
+      stack.services.accounts.create(
+        sandbox.environment_id,
+        {
+          tenant_id: `bad-key-${admin_key.slice(-6)}`,
+          integration: 'anthropic',
+          context: { admin_key, organization_type: 'enterprise' },
+          region: 'wnam',
+          is_sandbox: false,
+          unified_model_override: {},
+          integration_override: { base_url: stack.simulators.anthropic },
+        },
+        { keepOnValidationError },
+      );
+    // A refused connect fails and keeps nothing unless asked to (docs/contract.md §10.3).
+    await assert.rejects(connect(DEFAULT_ANTHROPIC_KEYS.revokedAdmin), (e: any) => {
+      assert.equal(e.code, 'TESSERA_ACCOUNT_VALIDATION_FAILED');
+      assert.match(e.message, /invalid x-api-key/);
+      return true;
+    });
+    const revoked = await connect(DEFAULT_ANTHROPIC_KEYS.revokedAdmin, true);
     assert.equal(revoked.status, 'validation_error');
     assert.match(String(revoked.last_error), /invalid x-api-key/);
     await assert.rejects(connect(DEFAULT_ANTHROPIC_KEYS.api), /Admin API key must match/);

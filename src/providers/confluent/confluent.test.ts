@@ -323,10 +323,12 @@ describe('Confluent errors through Tessera', () => {
           integration_override: { base_url: stack.simulators.confluent },
         }),
       });
-      return ((await res.json()) as Json).status;
+      const body = (await res.json()) as Json;
+      // A refused connect is a 422 that keeps nothing (docs/contract.md §10.3).
+      return res.status === 200 ? body.status : `${res.status} ${body.code}`;
     };
     assert.equal(await connect(KEYS.billingAdmin.key, KEYS.billingAdmin.secret), 'active');
-    assert.equal(await connect(KEYS.environmentAdmin.key, KEYS.environmentAdmin.secret), 'validation_error');
-    assert.equal(await connect(KEYS.orgAdmin.key, 'not-the-secret-at-all'), 'validation_error');
+    assert.equal(await connect(KEYS.environmentAdmin.key, KEYS.environmentAdmin.secret), '422 TESSERA_ACCOUNT_VALIDATION_FAILED');
+    assert.equal(await connect(KEYS.orgAdmin.key, 'not-the-secret-at-all'), '422 TESSERA_ACCOUNT_VALIDATION_FAILED');
   });
 });

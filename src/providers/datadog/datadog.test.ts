@@ -60,13 +60,13 @@ async function simHook(method: string, path: string, body?: unknown) {
   return (await res.json()) as Json;
 }
 
-async function connect(context: Json): Promise<Json> {
+async function connect(context: Json, expectStatus = 200): Promise<Json> {
   const res = await stack.api('/integrated-account', {
     method: 'POST',
     body: JSON.stringify({ tenant_id: 'dd-test', integration: 'datadog', context, integration_override: { base_url: stack.simulators.datadog } }),
   });
   const body = (await res.json()) as Json;
-  assert.ok(res.status < 300, JSON.stringify(body));
+  assert.equal(res.status, expectStatus, JSON.stringify(body));
   return body;
 }
 
@@ -125,12 +125,14 @@ describe('datadog organizations and products', () => {
 describe('datadog connections', () => {
   test("the parent's keys connect; a child org's keys and a key without billing_read are refused with Datadog's reason", async () => {
     assert.equal((await connect({ api_key: K.api, application_key: K.app, site: 'datadoghq.com' })).status, 'active');
-    const child = await connect({ api_key: K.childApi, application_key: K.childApp, site: 'datadoghq.com' });
-    assert.equal(child.status, 'validation_error');
-    assert.match(child.last_error, /non-parent org keys/);
-    const scoped = await connect({ api_key: K.api, application_key: K.scopedApp, site: 'datadoghq.com' });
-    assert.equal(scoped.status, 'validation_error');
-    assert.match(scoped.last_error, /Forbidden/);
+    // A refused connect is a 422 that keeps nothing (docs/contract.md §10.3), with Datadog's reason.
+    const child = await connect({ api_key: K.childApi, application_key: K.childApp, site: 'datadoghq.com' }, 422);
+    assert.equal(child.code, 'TESSERA_ACCOUNT_VALIDATION_FAILED');
+    assert.match(child.message, /non-parent org keys/);
+    const scoped = await connect({ api_key: K.api, application_key: K.scopedApp, site: 'datadoghq.com' }, 422);
+    assert.equal(scoped.code, 'TESSERA_ACCOUNT_VALIDATION_FAILED');
+    assert.match(scoped.message, /Forbidden/);
+    assert.equal(scoped.truto_is_remote_error, true);
   });
 
   test('keys that are not Datadog-shaped are refused before any call', async () => {

@@ -103,7 +103,25 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  // Server-wide values, first of them the encryption canary (store/canary.ts): a known text sealed
+  // with the key the data was first sealed with, so a start with another key is refused at once.
+  '0004_settings': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('settings').execute();
+    },
+  },
 };
+
+/** The newest migration's name: the database is current when it has run (readiness). */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

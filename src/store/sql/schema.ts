@@ -63,7 +63,15 @@ export interface EnvironmentMappingsTable {
   updated_at: string;
 }
 
+/** Server-wide values (the encryption canary). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  created_at: string;
+}
+
 export interface Database {
+  settings: SettingsTable;
   environment_mappings: EnvironmentMappingsTable;
   environments: EnvironmentsTable;
   api_tokens: ApiTokensTable;

@@ -15,7 +15,7 @@ import type {
   NewIntegratedAccount,
   Store,
 } from '../types.ts';
-import { migrationProvider } from './migrations.ts';
+import { LATEST_MIGRATION, migrationProvider } from './migrations.ts';
 import type { Database, IntegratedAccountsTable } from './schema.ts';
 
 const now = () => new Date().toISOString();
@@ -34,9 +34,7 @@ export class SqlStore implements Store {
   async migrate(): Promise<void> {
     // Kysely looks for its migration tables in every schema it can see; name ours, or another
     // schema's tables (another Tessera, a concurrent test run) would be taken for ours.
-    const migrationTableSchema =
-      this.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema : undefined;
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider, ...(await this.migrationTableSchema()) });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
@@ -44,9 +42,38 @@ export class SqlStore implements Store {
     }
   }
 
+  private async migrationTableSchema(): Promise<{ migrationTableSchema?: string }> {
+    if (this.dialect !== 'postgres') return {};
+    const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db)).rows[0]?.schema;
+    return schema ? { migrationTableSchema: schema } : {};
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
     await this.lockPool?.end();
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async checkHealth(): Promise<void> {
+    await this.ping();
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider, ...(await this.migrationTableSchema()) });
+    const done = (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
+    if (!done.includes(LATEST_MIGRATION)) throw new Error(`migration ${LATEST_MIGRATION} has not run`);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async putSettingIfAbsent(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value, created_at: now() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
   }
 
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -289,9 +316,14 @@ interface LockPool {
 /** How long a lock request waits before failing (a holder runs one bounded OAuth token request). */
 export const LOCK_WAIT_MS = 30_000;
 
+/** pg waits forever for a connection by default: a black-holed host would hang the start and every query. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 export async function openPostgresStore(connectionString: string, box: SecretBox, isSecret?: KeyPredicate): Promise<SqlStore> {
   const { default: pg } = await import('pg');
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 10 }) }) });
-  const lockPool = new pg.Pool({ connectionString, max: 4, statement_timeout: LOCK_WAIT_MS });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) }),
+  });
+  const lockPool = new pg.Pool({ connectionString, max: 4, statement_timeout: LOCK_WAIT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   return new SqlStore(db, 'postgres', box, isSecret, lockPool);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DEFAULT_NEON_KEYS, DEFAULT_NEON_ORG_ID } from '../../../providers/neon/simulator/index.ts';
-import { startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
+import { simulatorOrigin, startTestStack, type TestStack } from '../../../../test/helpers/stack.ts';
 
 let stack: TestStack;
 before(async () => {
@@ -33,6 +33,71 @@ test('create validates the credentials against the provider and never returns th
   assert.deepEqual(res.body.integration, { id: 'neon', name: 'neon', category: 'usage-metering' });
   assert.match(res.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(res.text.includes(DEFAULT_NEON_KEYS.personal), false);
+});
+
+test('a key the provider refuses is a 422 with its reason, and no account is kept unless asked', async () => {
+  const bad = { api_key: 'revoked-or-unknown-key', org_id: DEFAULT_NEON_ORG_ID };
+  const refused = await create('refused', bad);
+  assert.equal(refused.status, 422, refused.text);
+  assert.equal(refused.body.code, 'TESSERA_ACCOUNT_VALIDATION_FAILED');
+  assert.match(refused.body.message, /^Validation of the Neon credentials failed: /);
+  assert.equal(refused.body.truto_is_remote_error, true);
+  assert.ok(refused.body.raw_response, 'the provider body comes back');
+  assert.deepEqual(refused.body.details, { integration: 'neon', provider_status: 401 });
+  assert.deepEqual((await call('GET', '/integrated-account?tenant_id=refused')).body.result, []);
+
+  const kept = await call('POST', '/integrated-account?keep_on_validation_error=true', {
+    tenant_id: 'refused',
+    integration: 'neon',
+    context: bad,
+    integration_override: { base_url: stack.simulators.neon },
+  });
+  assert.equal(kept.status, 200);
+  assert.equal(kept.body.status, 'validation_error');
+  assert.ok(kept.body.last_error);
+  assert.equal((await call('POST', '/integrated-account?keep_on_validation_error=maybe', {})).status, 400);
+});
+
+test('a provider that is down is its own retryable error, not a verdict on the key; nothing is kept', async () => {
+  const sim = simulatorOrigin(stack.simulators.neon);
+  const fault = await fetch(`${sim}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ path: '/api/v2/auth', status: 503, count: 20 }),
+  });
+  assert.ok(fault.ok, await fault.text());
+  try {
+    const res = await create('neon-down');
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.truto_is_remote_error, true);
+    assert.match(res.body.message, /^Could not validate the Neon credentials: /);
+  } finally {
+    await fetch(`${sim}/__sim/faults`, { method: 'DELETE' });
+  }
+  assert.deepEqual((await call('GET', '/integrated-account?tenant_id=neon-down')).body.result, []);
+});
+
+test('PATCH with refused credentials changes nothing; a good key is saved; the flag saves a bad one', async () => {
+  const { body: account } = await create('repatch');
+  const stored = async () => (await stack.services.store.getIntegratedAccount(account.id))!;
+  const refused = await call('PATCH', `/integrated-account/${account.id}`, { context: { api_key: 'typo-key' }, tenant_id: 'renamed' });
+  assert.equal(refused.status, 422, refused.text);
+  assert.equal(refused.body.code, 'TESSERA_ACCOUNT_VALIDATION_FAILED');
+  assert.equal((await stored()).context.api_key, DEFAULT_NEON_KEYS.personal, 'the working key stays');
+  assert.equal((await stored()).status, 'active', 'the trial does not mark the stored account needs_reauth');
+  assert.equal((await stored()).tenant_id, 'repatch', 'nothing of the refused PATCH is saved');
+  const good = await call('PATCH', `/integrated-account/${account.id}`, { context: { api_key: DEFAULT_NEON_KEYS.org } });
+  assert.equal(good.body.status, 'active');
+  assert.equal((await stored()).context.api_key, DEFAULT_NEON_KEYS.org);
+  const kept = await call('PATCH', `/integrated-account/${account.id}?keep_on_validation_error=true`, { context: { api_key: 'typo-key' } });
+  assert.equal(kept.status, 200);
+  assert.equal(kept.body.status, 'validation_error');
+  assert.equal((await stored()).context.api_key, 'typo-key');
+  // Its credentials unchanged, a broken account's PATCH of a setting is saved; only the verdict is recorded.
+  const setting = await call('PATCH', `/integrated-account/${account.id}`, { context: { note: 'still broken' } });
+  assert.equal(setting.status, 200, setting.text);
+  assert.equal(setting.body.status, 'validation_error');
+  assert.equal(setting.body.context.note, 'still broken');
 });
 
 test('create rejects what is wrong with a message per field', async () => {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { createAccountBody, patchAccountBody, TENANT_ID_RULE, toView } from '../../../services/integrated-accounts.ts';
 import { NAME_RULE, ownValue, queryText } from '../../../query/safe-input.ts';
@@ -63,6 +63,15 @@ const dateFilterParam = (name: string) => ({
   explode: true,
   schema: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } },
 });
+const keepParam = {
+  name: 'keep_on_validation_error',
+  in: 'query',
+  description: 'Keep the account (or save the PATCH) when validation fails, as status validation_error with last_error, instead of answering 422',
+  schema: { type: 'boolean', default: false },
+};
+/** `?keep_on_validation_error=true`: the old "store it anyway" behaviour, asked for explicitly. */
+const keepOnValidationError = (c: Context<HttpEnv>) =>
+  toBoolean(parseQueryString(rawQueryString(c)).keep_on_validation_error, 'keep_on_validation_error') === true;
 const idParam = { id: { description: 'Integrated account id', schema: { type: 'string', format: 'uuid' } } };
 
 export const integratedAccountDocs: RouteDocs = {
@@ -97,10 +106,13 @@ export const integratedAccountDocs: RouteDocs = {
       path: '/integrated-account',
       operationId: 'createIntegratedAccount',
       summary: 'Import an integrated account',
-      description: "The account starts as connecting, runs the integration's validation action, and ends active or validation_error.",
+      description:
+        "Runs the integration's validation action before storing anything: the account is created active, or the request fails with 422 TESSERA_ACCOUNT_VALIDATION_FAILED (the provider's reason) and nothing is kept, unless keep_on_validation_error=true keeps it as validation_error.",
       tags: ['Integrated accounts'],
+      parameters: [keepParam],
       requestBody: { required: true, content: jsonContent(ref('schemas', 'IntegratedAccountCreate')) },
       success: ok('The account', ref('schemas', 'IntegratedAccount')),
+      errors: [...ADMIN_ERRORS, 422],
     },
     {
       method: 'get',
@@ -116,12 +128,14 @@ export const integratedAccountDocs: RouteDocs = {
       path: '/integrated-account/{id}',
       operationId: 'updateIntegratedAccount',
       summary: 'Update an integrated account',
-      description: 'context merges shallowly and keeps credentials; unified_model_override replaces the whole object and is checked (JSONata) when saved.',
+      description:
+        'context merges shallowly and keeps credentials; unified_model_override replaces the whole object and is checked (JSONata) when saved. New credentials are validated first: a refusal is 422 and the stored credentials stay, unless keep_on_validation_error=true.',
       tags: ['Integrated accounts'],
       params: idParam,
+      parameters: [keepParam],
       requestBody: { required: true, content: jsonContent(ref('schemas', 'IntegratedAccountPatch')) },
       success: ok('The account', ref('schemas', 'IntegratedAccount')),
-      errors: [...ADMIN_ERRORS, 405],
+      errors: [...ADMIN_ERRORS, 405, 422],
     },
     {
       method: 'delete',
@@ -171,7 +185,7 @@ export function integratedAccountRoutes() {
   app.post('/', async (c) => {
     const services = c.get('services');
     const body = createAccountBody.parse((await readJsonBody(c)) ?? {});
-    const account = await services.accounts.create(c.get('principal').environmentId, body);
+    const account = await services.accounts.create(c.get('principal').environmentId, body, { keepOnValidationError: keepOnValidationError(c) });
     return sendJson(c, 200, toView(account, services.catalog));
   });
 
@@ -184,7 +198,8 @@ export function integratedAccountRoutes() {
   app.patch('/:id', async (c) => {
     const services = c.get('services');
     const body = patchAccountBody.parse((await readJsonBody(c)) ?? {});
-    const account = await services.accounts.patch(c.get('principal').environmentId, uuidParam(c, 'id', errors.accountNotFound), body);
+    const id = uuidParam(c, 'id', errors.accountNotFound);
+    const account = await services.accounts.patch(c.get('principal').environmentId, id, body, { keepOnValidationError: keepOnValidationError(c) });
     return sendJson(c, 200, toView(account, services.catalog));
   });
 

@@ -162,7 +162,7 @@ describe('GET /openapi.json', () => {
     assert.ok(deref(doc.paths['/unified/usage-metering/users'].get.responses['429']).headers['Retry-After']);
   });
 
-  test('bearer security everywhere except /health, /openapi.json and the OAuth callback', () => {
+  test('bearer security everywhere except /health, /ready, /openapi.json and the OAuth callback', () => {
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, {
       type: 'http',
       scheme: 'bearer',
@@ -170,10 +170,11 @@ describe('GET /openapi.json', () => {
     });
     assert.deepEqual(doc.security, [{ bearerAuth: [] }]);
     assert.deepEqual(doc.paths['/health'].get.security, []);
+    assert.deepEqual(doc.paths['/ready'].get.security, []);
     assert.deepEqual(doc.paths['/openapi.json'].get.security, []);
     // A browser arrives at the callback from the provider, without a token; its sealed state is the credential.
     assert.deepEqual(doc.paths['/oauth2/callback'].get.security, []);
-    const publicPaths = ['/health', '/openapi.json', '/oauth2/callback'];
+    const publicPaths = ['/health', '/ready', '/metrics', '/openapi.json', '/oauth2/callback'];
     for (const { path, verb, op } of operations()) {
       if (!publicPaths.includes(path)) assert.equal(op.security, undefined, `${verb} ${path}`);
     }
