@@ -8,7 +8,8 @@
  *   3. the unified users list (limit 100): the same upstream call plus JSONata mapping;
  *   4. the same list with the mapping given as an account override (run in the expression sandbox);
  * and, with no network at all, the mapping of 1 200 members by the bundled mapping; then, for
- * every integration that maps usage, the mapping cost per usage row (unified − raw).
+ * every integration that maps usage, the mapping cost per usage row (unified − raw); and the cold
+ * start of the compiled server against tsx (bench/cold-start.ts).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
  *
  * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
@@ -19,6 +20,7 @@ import { DEFAULT_NEON_BIG_ORG_ID, DEFAULT_NEON_EXTRA_KEYS } from '../src/provide
 import { findUnifiedResource } from '../src/models/index.ts';
 import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
+import { coldStart } from './cold-start.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -206,6 +208,7 @@ try {
   const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
   console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
   await usageRows();
+  await coldStart();
   const memory = process.memoryUsage();
   console.log(
     `memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`,

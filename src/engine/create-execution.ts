@@ -1,3 +1,4 @@
+import type { RequestLogRecord } from '../logger.ts';
 import type { TesseraConfig } from '../config.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
@@ -44,6 +45,8 @@ export interface ExecutionInput {
   config: TesseraConfig['upstream'];
   signal?: AbortSignal;
   idempotencyKey?: string;
+  /** The log line of the request this execution serves: its upstream attempts are listed there. */
+  log?: RequestLogRecord;
   /** Overrides the innermost sender (tests, benchmarks). */
   transport?: Send;
 }
@@ -107,5 +110,5 @@ export function createExecution(input: ExecutionInput): Execution {
 function observerHook(input: ExecutionInput): AttemptHook | undefined {
   const observer = input.services.observer;
   if (!observer) return undefined;
-  return (call, error) => observer.upstreamAttempt({ ...call, integration: input.integration.name, error });
+  return (call, error) => observer.upstreamAttempt({ ...call, integration: input.integration.name, error }, input.log);
 }

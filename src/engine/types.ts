@@ -1,5 +1,5 @@
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger, RequestLogRecord } from '../logger.ts';
 import type { EgressPolicy } from '../upstream/egress-policy.ts';
 import type { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
@@ -23,7 +23,8 @@ export interface UpstreamAttempt extends UpstreamCallRecord {
  * Never given credentials: attempts carry URLs as sent, which the observer must redact.
  */
 export interface EngineObserver {
-  upstreamAttempt(attempt: UpstreamAttempt): void;
+  /** `log`: the line of the request the attempt was made for, when there is one (ExecutionInput.log). */
+  upstreamAttempt(attempt: UpstreamAttempt, log?: RequestLogRecord): void;
   tokenRefresh(integration: string, outcome: 'success' | 'failure'): void;
 }
 

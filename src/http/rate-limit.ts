@@ -39,7 +39,7 @@ export function rateLimit(onReject?: (scope: 'token' | 'account') => void): Midd
     const accountId = perAccount > 0 && /^\/(unified|proxy|custom)\//.test(c.req.path) ? accountOf(c) : undefined;
     if (accountId) {
       // A 429 here never reaches the service that would name the account in the request's log line.
-      annotateRequest({ account_id: accountId });
+      annotateRequest(c.get('requestLog'), { account_id: accountId });
       checks.push({ limit: perAccount, key: `account:${principal.environmentId}:${accountId}`, what: 'integrated account', scope: 'account' });
     }
     if (checks.length === 0) return next();

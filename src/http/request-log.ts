@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { redactUrl } from '../engine/redact.ts';
 import type { EngineObserver } from '../engine/types.ts';
-import { recordUpstreamAttempt, runInRequestScope, type RequestLogRecord } from '../logger.ts';
+import { recordUpstreamAttempt, type RequestLogRecord } from '../logger.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { routeOf, type TesseraMetrics } from './metrics.ts';
 import { toTesseraError } from './respond.ts';
@@ -37,7 +37,8 @@ export function observeRequests(services: AppServices, metrics: TesseraMetrics):
     c.set('services', services);
     c.set('requestId', id);
     const record: RequestLogRecord = { request_id: id, upstream: [], upstream_calls: 0 };
-    await runInRequestScope(record, next);
+    c.set('requestLog', record);
+    await next();
 
     const route = routeOf(c);
     const finish = (stream?: 'complete' | 'cancelled' | 'failed') => {
@@ -118,12 +119,12 @@ function onEnd(body: ReadableStream<Uint8Array>, done: (outcome: 'complete' | 'c
 /** The engine's observer: each upstream attempt into the metrics and the request's log line. */
 export function engineObserver(metrics: TesseraMetrics): EngineObserver {
   return {
-    upstreamAttempt(a) {
+    upstreamAttempt(a, log) {
       const status = a.status === null ? (a.error ?? 'error').toLowerCase() : String(a.status);
       metrics.upstreamRequests.inc({ integration: a.integration, status, role: a.role });
       metrics.upstreamDuration.observe({ integration: a.integration }, a.durationMs / 1000);
       if (a.attempt > 1) metrics.upstreamRetries.inc({ integration: a.integration });
-      recordUpstreamAttempt({
+      recordUpstreamAttempt(log, {
         method: a.method,
         // Query parameters named like credentials and URL passwords masked (docs/security.md).
         url: redactUrl(a.requestUrl),

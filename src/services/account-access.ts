@@ -1,3 +1,4 @@
+import type { RequestLogRecord } from '../logger.ts';
 import { z } from 'zod';
 import type { TesseraConfig } from '../config.ts';
 import { createExecution } from '../engine/create-execution.ts';
@@ -15,6 +16,13 @@ export interface AccountAccessDeps {
   catalog: Catalog;
   engineServices: EngineServices;
   upstream: TesseraConfig['upstream'];
+}
+
+/** About the incoming request a call serves: cancellation, idempotency, and its log line. */
+export interface CallContext {
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+  log?: RequestLogRecord;
 }
 
 /** What one data-plane call runs with. */
@@ -79,7 +87,7 @@ export class AccountAccess {
     return mapping;
   }
 
-  execution(account: IntegratedAccountRecord, req: { signal?: AbortSignal; idempotencyKey?: string } = {}): Execution {
+  execution(account: IntegratedAccountRecord, req: CallContext = {}): Execution {
     const integration = this.deps.catalog.getIntegration(account.integration);
     if (!integration) throw errors.integrationNotFound(`Integration ${account.integration} is not installed on this server`);
     return createExecution({
@@ -89,18 +97,12 @@ export class AccountAccess {
       config: this.deps.upstream,
       signal: req.signal,
       idempotencyKey: req.idempotencyKey,
+      log: req.log,
     });
   }
 
   /** The usable account, its merged mapping and the execution for one unified call. */
-  async resolve(
-    environmentId: string,
-    accountId: string,
-    model: string,
-    resource: string,
-    method: string,
-    req: { signal?: AbortSignal; idempotencyKey?: string } = {},
-  ): Promise<ResolvedCall> {
+  async resolve(environmentId: string, accountId: string, model: string, resource: string, method: string, req: CallContext = {}): Promise<ResolvedCall> {
     const account = await this.usable(environmentId, accountId, method);
     const mapping = await this.mappingFor(account, model, resource, method);
     return { account, mapping, exec: this.execution(account, req) };

@@ -5,7 +5,7 @@ import type { PageState } from '../engine/pagination.ts';
 import { errors } from '../errors/catalogue.ts';
 import { ownValue } from '../query/safe-input.ts';
 import type { CursorCodec } from '../engine/cursor.ts';
-import { annotateRequest } from '../logger.ts';
+import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { AccountAccess } from './account-access.ts';
 
 export interface ProxyRequest {
@@ -20,6 +20,8 @@ export interface ProxyRequest {
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** The request's log line (logger.ts). */
+  log?: RequestLogRecord;
 }
 
 export interface CustomRequest {
@@ -32,6 +34,8 @@ export interface CustomRequest {
   contentType?: string;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** The request's log line (logger.ts). */
+  log?: RequestLogRecord;
 }
 
 /** Proxy and custom calls: the integration's definition without a unified mapping. */
@@ -45,9 +49,9 @@ export class ProxyService {
 
   async handle(req: ProxyRequest): Promise<{ status: number; body: unknown }> {
     // For the request's log line, before anything can fail (logger.ts annotateRequest).
-    annotateRequest({ account_id: req.accountId, resource: req.resource, resource_method: req.method });
+    annotateRequest(req.log, { account_id: req.accountId, resource: req.resource, resource_method: req.method });
     const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method);
-    annotateRequest({ integration: account.integration });
+    annotateRequest(req.log, { integration: account.integration });
     const exec = this.deps.access.execution(account, req);
     // Own entries only: `/proxy/constructor` must be an unknown resource, not Object's members.
     const methods = ownValue(exec.integration.resources as Record<string, Record<string, unknown>>, req.resource);
@@ -80,10 +84,10 @@ export class ProxyService {
   }
 
   async custom(req: CustomRequest): Promise<{ status: number; body: string | null; headers: Record<string, string> }> {
-    annotateRequest({ account_id: req.accountId });
+    annotateRequest(req.log, { account_id: req.accountId });
     if (!/^(get|post|put|patch|delete)$/.test(req.method)) throw errors.methodNotAllowed(`Method ${req.method.toUpperCase()} is not supported on /custom`);
     const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom');
-    annotateRequest({ integration: account.integration });
+    annotateRequest(req.log, { integration: account.integration });
     const exec = this.deps.access.execution(account, req);
     await runIntegrationSteps(exec);
     const result = await callResource(exec, {

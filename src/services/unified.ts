@@ -5,7 +5,7 @@ import type { Execution } from '../engine/types.ts';
 import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
 import type { UnifiedQuery } from '../query/unified-query.ts';
 import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
-import { annotateRequest } from '../logger.ts';
+import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { AccountAccess } from './account-access.ts';
 
 /** What a unified request produces: JSON, or NDJSON lines written as pages arrive. */
@@ -23,6 +23,8 @@ export interface UnifiedRequest {
   query: UnifiedQuery;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** The request's log line (logger.ts): the service names the account and integration there. */
+  log?: RequestLogRecord;
 }
 
 const WRITE_METHODS = new Set(['create', 'update', 'delete']);
@@ -47,10 +49,10 @@ export class UnifiedService {
   async handle(req: UnifiedRequest): Promise<UnifiedResult> {
     const q = req.query;
     // For the request's log line, before anything can fail (logger.ts annotateRequest).
-    annotateRequest({ account_id: q.integratedAccountId, model: req.model, resource: req.resource, resource_method: req.method });
+    annotateRequest(req.log, { account_id: q.integratedAccountId, model: req.model, resource: req.resource, resource_method: req.method });
     const info = this.resourceInfo(req.model, req.resource);
     const { account, mapping, exec } = await this.deps.access.resolve(req.environmentId, q.integratedAccountId, req.model, req.resource, req.method, req);
-    annotateRequest({ integration: account.integration });
+    annotateRequest(req.log, { integration: account.integration });
     // Reads are checked against what the integration accepts before any upstream call.
     const query =
       req.method === 'list' || req.method === 'get'

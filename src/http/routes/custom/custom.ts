@@ -47,6 +47,7 @@ export function customRoutes() {
       contentType: c.req.header('content-type'),
       idempotencyKey: c.req.header('idempotency-key'),
       signal: c.req.raw.signal,
+      log: c.get('requestLog'),
     });
     return new Response(result.body, { status: result.status, headers: result.headers });
   });

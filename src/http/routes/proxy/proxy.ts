@@ -101,6 +101,7 @@ export function proxyRoutes() {
       body: resolved === 'list' || resolved === 'get' || resolved === 'delete' ? undefined : await readJsonBody(c),
       idempotencyKey: c.req.header('idempotency-key'),
       signal: c.req.raw.signal,
+      log: c.get('requestLog'),
     });
     return sendJson(c, result.status, result.body);
   };

@@ -36,6 +36,7 @@ export function unifiedRoutes() {
         query,
         idempotencyKey: c.req.header('idempotency-key'),
         signal: c.req.raw.signal,
+        log: c.get('requestLog'),
       });
       if (result.kind === 'json') return sendJson(c, result.status, result.body, result.headers);
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
