@@ -48,6 +48,31 @@ async function main() {
   });
   const apiUrl = config.publicUrl ?? server.url;
   let stopSandbox: (() => Promise<void>) | undefined;
+
+  // Graceful drain: a deploy's SIGTERM lets requests in flight finish (up to
+  // TESSERA_SHUTDOWN_GRACE_MS) instead of cutting them off; a second signal stops at once.
+  // Registered before anything announces the server: a supervisor may signal as soon as it reads
+  // "listening", and a signal that arrives before the handler exists kills the process outright.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: stopping now');
+      process.exit(1);
+    }
+    stopping = true;
+    // drain() closes the listening socket before its first await, so the log line is true when read.
+    const drained = server.drain(config.shutdownGraceMs);
+    logger.info({ signal, grace_ms: config.shutdownGraceMs }, 'draining: no new connections; finishing requests in flight');
+    const { ms, forced } = await drained;
+    if (forced > 0) logger.error({ forced_connections: forced, grace_ms: config.shutdownGraceMs }, 'drain deadline reached: connections closed by force');
+    // Then what the requests used: simulators, the expression sandbox's children, Redis and the store.
+    await Promise.allSettled([stopSandbox?.(), closeSandbox(), services.close()]);
+    logger.info({ drain_ms: ms }, 'stopped');
+    process.exit(forced > 0 ? 1 : 0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
   if (command === 'sandbox') {
     const sandbox = await prepareSandbox(services, apiUrl, {
       simulatorPort: process.env.TESSERA_SIMULATOR_PORT ? Number(process.env.TESSERA_SIMULATOR_PORT) : 0,
@@ -74,28 +99,6 @@ async function main() {
   } else {
     logger.info({ url: apiUrl }, 'Tessera listening');
   }
-
-  // Graceful drain: a deploy's SIGTERM lets requests in flight finish (up to
-  // TESSERA_SHUTDOWN_GRACE_MS) instead of cutting them off; a second signal stops at once.
-  let stopping = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: stopping now');
-      process.exit(1);
-    }
-    stopping = true;
-    // drain() closes the listening socket before its first await, so the log line is true when read.
-    const drained = server.drain(config.shutdownGraceMs);
-    logger.info({ signal, grace_ms: config.shutdownGraceMs }, 'draining: no new connections; finishing requests in flight');
-    const { ms, forced } = await drained;
-    if (forced > 0) logger.error({ forced_connections: forced, grace_ms: config.shutdownGraceMs }, 'drain deadline reached: connections closed by force');
-    // Then what the requests used: simulators, the expression sandbox's children, Redis and the store.
-    await Promise.allSettled([stopSandbox?.(), closeSandbox(), services.close()]);
-    logger.info({ drain_ms: ms }, 'stopped');
-    process.exit(forced > 0 ? 1 : 0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((e) => {
