@@ -132,18 +132,23 @@ const USAGE_ROUNDS = Number(process.env.BENCH_USAGE_ROUNDS ?? 10);
 const stack = await startTestStack();
 try {
   const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
-  const created = await stack.api('/integrated-account', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      tenant_id: 'bench',
-      integration: 'neon',
-      context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
-      integration_override: { base_url: stack.simulators.neon },
-    }),
-  });
-  if (created.status !== 201 && created.status !== 200) throw new Error(`creating the bench account failed: ${created.status} ${await created.text()}`);
-  const account = ((await created.json()) as { id: string }).id;
+  /** A Neon account on the 1 200-member org, with whatever else the row needs. */
+  const neonAccount = async (extra: Record<string, unknown> = {}) => {
+    const created = await stack.api('/integrated-account', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant_id: 'bench',
+        integration: 'neon',
+        context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
+        integration_override: { base_url: stack.simulators.neon },
+        ...extra,
+      }),
+    });
+    if (created.status !== 200) throw new Error(`creating a bench account failed: ${created.status} ${await created.text()}`);
+    return ((await created.json()) as { id: string }).id;
+  };
+  const account = await neonAccount();
 
   const upstream = () =>
     fetch(`${stack.simulators.neon}/organizations/${DEFAULT_NEON_BIG_ORG_ID}/members?limit=100`, { headers: { authorization: `Bearer ${upstreamKey}` } });
@@ -152,19 +157,7 @@ try {
   // The same list through an account override that repeats the bundled mapping word for word: the
   // override's expressions run in the sandbox (docs/security.md), so this row is its cost.
   const bundledPhases = stack.services.catalog.getMapping('neon', 'usage-metering', 'users', 'list')?.phases;
-  const overridden = await stack.api('/integrated-account', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      tenant_id: 'bench',
-      integration: 'neon',
-      context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
-      integration_override: { base_url: stack.simulators.neon },
-      unified_model_override: { 'usage-metering': { users: { list: { phases: bundledPhases } } } },
-    }),
-  });
-  if (overridden.status !== 200) throw new Error(`creating the override account failed: ${overridden.status} ${await overridden.text()}`);
-  const overrideAccount = ((await overridden.json()) as { id: string }).id;
+  const overrideAccount = await neonAccount({ unified_model_override: { 'usage-metering': { users: { list: { phases: bundledPhases } } } } });
   const sandboxed = () => stack.api(`/unified/usage-metering/users?integrated_account_id=${overrideAccount}&limit=100`);
 
   console.log(`Tessera bench: ${REQUESTS} requests per row, Node ${process.version}, ${new Date().toISOString()}`);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startCustomStack, type CustomStack } from '../helpers/custom-stack.ts';
+import { closedPort as refusingPort } from '../ops/process.ts';
 import { hostileStores } from './stores.ts';
 import { createAccount, expectError, startStub, writeCatalog, type Stub } from './stub-upstream.ts';
 
@@ -68,7 +69,7 @@ for (const store of await hostileStores()) {
         json('{"data":[{"id":"ok"}]}');
       });
       // `closed`: a port nothing listens on, so every connection is refused before anything is sent.
-      const closedPort = await portNobodyListensOn();
+      const closedPort = await refusingPort();
       const catalog = writeCatalog({ faulty: stub.origin, closed: `http://127.0.0.1:${closedPort}` });
       catalogs.push(catalog);
       stack = await startCustomStack(catalog.dir, {
@@ -186,14 +187,4 @@ function drainedOrClosed(res: import('node:http').ServerResponse): Promise<void>
     res.once('drain', done);
     res.once('close', done);
   });
-}
-
-/** A loopback port that was free a moment ago: connections to it are refused. */
-async function portNobodyListensOn(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
