@@ -1,7 +1,9 @@
 # Tessera's image (docs/deploy.md): `docker build -t tessera .`
 # Two stages: the build stage has the compilers better-sqlite3 needs and every devDependency; the
 # runtime stage gets only dist/ (the compiled server and CLI, and the integration catalog under
-# dist/providers), the production node_modules and package.json, and runs as a non-root user.
+# dist/providers), the workspaces' package.json and dist/ (node_modules/@tessera-api/* link to
+# them: the server's CLI is @tessera-api/cli), the production node_modules and package.json, and
+# runs as a non-root user.
 ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
@@ -14,11 +16,13 @@ RUN apt-get update \
 ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# Install scripts off: `prepare` compiles the SDK, whose sources are not copied yet (this layer is
-# cached until the lockfile changes). The two packages with an install step get it from rebuild.
+# Install scripts off: `prepare` compiles the workspaces (packages/), which are not copied yet (this
+# layer is cached until the lockfile changes; their links dangle until then). The two packages with
+# an install step get it from rebuild.
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3 esbuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
+COPY packages ./packages
 COPY src ./src
 # The same commands as outside Docker (test/ops/build.test.ts runs the build and its output), then
 # devDependencies (tsx, typescript, the simulators' API clients) are dropped.
@@ -35,6 +39,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/sdk/package.json ./packages/sdk/package.json
+COPY --from=build /app/packages/sdk/dist ./packages/sdk/dist
+COPY --from=build /app/packages/cli/package.json ./packages/cli/package.json
+COPY --from=build /app/packages/cli/dist ./packages/cli/dist
 RUN mkdir -p /data && chown node:node /data
 # The official image's unprivileged user (uid 1000).
 USER node

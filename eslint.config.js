@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // .tessera-test-*: scratch folders tests create under the root (test/ops/build.test.ts builds there).
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.tessera-test-*/**', 'src/sdk/models.gen.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.tessera-test-*/**', 'packages/sdk/src/models.gen.ts', 'packages/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

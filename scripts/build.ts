@@ -1,7 +1,10 @@
 /**
- * `npm run build`: compiles the server, the CLI and the expression sandbox's child process to
- * plain ESM JavaScript in dist/ (then `build:sdk` adds the SDK's declarations), so production
- * runs `node dist/main.js serve` with no TypeScript loader.
+ * `npm run build`: compiles the workspaces (packages/sdk, then packages/cli, each to its own dist/
+ * with .d.ts: what their tarballs ship), then the server, its CLI entry and the expression
+ * sandbox's child process to plain ESM JavaScript in dist/, so production runs
+ * `node dist/main.js serve` with no TypeScript loader. The server's dist/cli/main.js imports
+ * @tessera-api/cli (node_modules links it to packages/cli) and adds the local mapping engine.
+ * `npm run build:packages` (--packages; run by prepare and pretest) builds the workspaces only.
  *
  * Why tsc and not a bundler: tsc is already a devDependency (esbuild is only tsx's), and it keeps
  * the source layout file for file, so every path a module resolves from its own location still
@@ -12,7 +15,7 @@
  * What is not compiled: tests, and the simulators (sandbox mode discovers them as TypeScript and
  * they lean on devDependencies), so `npm run sandbox` stays on tsx.
  *
- * Usage: tsx scripts/build.ts [--outdir <dir>]   (test/ops/build.test.ts builds into a temp dir;
+ * Usage: tsx scripts/build.ts [--outdir <dir>] [--packages]   (test/ops/build.test.ts builds into a temp dir;
  * it must sit directly under the repository root, like dist/, for those relative paths to hold)
  */
 import { execFileSync } from 'node:child_process';
@@ -23,10 +26,54 @@ import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROVIDERS_SRC = path.join(ROOT, 'src', 'providers');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** In dependency order: the CLI compiles against the SDK's dist/index.d.ts. */
+export const PACKAGES = ['sdk', 'cli'] as const;
 
-export function build(outDir: string): void {
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT, stdio: 'inherit' });
+/**
+ * Each workspace's dist/, from a clean folder (a source removed from src/ must not linger in the
+ * tarball). By default only a package whose dist/ is missing or older than its sources is built,
+ * so tests can call this while other tests read dist/; `force` rebuilds every package.
+ */
+export function buildPackages(options: { force?: boolean } = {}): string[] {
+  const built: string[] = [];
+  for (const name of PACKAGES) {
+    const dir = path.join(ROOT, 'packages', name);
+    if (!options.force && !packageIsStale(dir)) continue;
+    fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+    execFileSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.build.json')], { cwd: dir, stdio: 'inherit' });
+    // A bin must be executable where the workspace link points at it (npm sets the mode only on install).
+    const { bin = {} } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+    for (const file of Object.values(bin)) fs.chmodSync(path.join(dir, file), 0o755);
+    built.push(name);
+  }
+  return built;
+}
+
+/** Why dist/ needs a build (a file missing or older than its source), or undefined when it is fresh. */
+export function packageIsStale(dir: string): string | undefined {
+  const config = Math.max(fs.statSync(path.join(dir, 'tsconfig.build.json')).mtimeMs, fs.statSync(path.join(dir, 'package.json')).mtimeMs);
+  for (const source of listTs(path.join(dir, 'src'))) {
+    const stem = path.join(dir, 'dist', path.relative(path.join(dir, 'src'), source).replace(/\.ts$/, ''));
+    for (const out of [`${stem}.js`, `${stem}.d.ts`]) {
+      if (!fs.existsSync(out)) return `${path.relative(ROOT, out)} is missing`;
+      const mtime = fs.statSync(out).mtimeMs;
+      if (mtime < fs.statSync(source).mtimeMs || mtime < config) return `${path.relative(ROOT, out)} is older than its source`;
+    }
+  }
+  return undefined;
+}
+
+function listTs(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listTs(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+export function build(outDir: string, options: { force?: boolean } = {}): void {
+  // The server's CLI entry resolves @tessera-api/cli to packages/cli/dist (tsconfig.build.json has no paths).
+  buildPackages(options);
+  execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT, stdio: 'inherit' });
   copyCatalog(path.join(outDir, 'providers'));
   // The pool spawns sandbox-process.mjs by path. The source one registers tsx to load the .ts; the
   // built one only loads the compiled module, so the child needs no loader (nor its devDependency).
@@ -55,8 +102,13 @@ function copyCatalog(dest: string): void {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
-  const outDir = path.resolve(ROOT, values.outdir!);
-  build(outDir);
-  console.log(`built ${path.relative(process.cwd(), outDir) || '.'}`);
+  const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' }, packages: { type: 'boolean', default: false } } });
+  if (values.packages) {
+    buildPackages({ force: true });
+    console.log(`built ${PACKAGES.map((name) => `packages/${name}/dist`).join(', ')}`);
+  } else {
+    const outDir = path.resolve(ROOT, values.outdir!);
+    build(outDir, { force: true });
+    console.log(`built ${PACKAGES.map((name) => `packages/${name}/dist`).join(', ')} and ${path.relative(process.cwd(), outDir) || '.'}`);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Generates src/sdk/models.gen.ts: TypeScript types for every unified model resource, compiled
+ * Generates packages/sdk/src/models.gen.ts: TypeScript types for every unified model resource, compiled
  * from the same JSON Schemas the server publishes (src/models). The SDK imports only this file,
  * never the server's modules, so it stays free of server code.
  *
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { UNIFIED_MODELS } from '../src/models/index.ts';
 
-export const GENERATED_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'sdk', 'models.gen.ts');
+export const GENERATED_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'sdk', 'src', 'models.gen.ts');
 
 const BANNER = `/* eslint-disable */
 /**

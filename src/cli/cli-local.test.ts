@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { cliSuite, NEON_KEY, NEON_ORG, noStackTrace } from './cli-test-kit.ts';
+import { cliSuite, NEON_KEY, NEON_ORG, noStackTrace } from '../../packages/cli/test/cli-test-kit.ts';
 
 const suite = cliSuite();
 const { cli, allUsers } = suite;

@@ -1,15 +1,9 @@
-import { run } from './program.ts';
+import { main } from '@tessera-api/cli';
 
 /**
- * The `tessera` command: bin/tessera.js loads this file through tsx (`npx tsx src/cli/main.ts`
- * works too). Everything lives in program.ts; this only runs it and sets the exit code:
- * 0 success, 1 an API error, 2 a usage error.
+ * The `tessera` command of a Tessera server (bin/tessera.js in a clone, `node dist/cli/main.js`
+ * in a build or the image): @tessera-api/cli's program with the server's mapping engine plugged
+ * in, so `tessera jsonata eval` and `tessera unified test-mapping` run here (local-tools.ts,
+ * imported only when one of them runs). Exit codes: 0 success, 1 an API error, 2 a usage error.
  */
-
-// `tessera … | head`: the reader went away; stop quietly instead of printing EPIPE.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-
-process.exitCode = await run(process.argv);
+await main({ localTools: () => import('./local-tools.ts') });

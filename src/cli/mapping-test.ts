@@ -14,8 +14,8 @@ import {
   type MappingConfig,
 } from '../integrations/definition-schema.ts';
 import { findUnifiedResource } from '../models/index.ts';
-import { stringifyQuery } from '../sdk/query.ts';
-import { CommandFailure, UsageError } from './errors.ts';
+import { CommandFailure, UsageError, type MappingTestOutcome, type MappingTestRequest } from '@tessera-api/cli';
+import { stringifyQuery } from '@tessera-api/sdk';
 
 /**
  * `tessera unified test-mapping`: runs one bundled mapping on a recorded upstream response,
@@ -33,41 +33,12 @@ import { CommandFailure, UsageError } from './errors.ts';
  * as the records). A list mapping with phases maps one phase (`step`); a get with `lookup` runs
  * the attempt's `match` on the records (`step` picks the attempt) and maps what it finds.
  */
-export interface MappingTestInput {
-  /** Required with the bundled mapping; optional with `source` (then it only supplies response_path). */
-  integration?: string;
-  model?: string;
-  resource?: string;
-  method: string;
-  /** Where the mapping comes from; default: the bundled catalog, by integration/model/resource. */
-  source?: MappingSource;
-  /** The parsed input file. */
-  input: unknown;
-  /** -q pairs, already parsed. */
-  query: Record<string, unknown>;
-  context?: Record<string, unknown>;
-  sideLoad?: Record<string, unknown>;
-  id?: string;
-  step?: number;
+export interface MappingTestInput extends MappingTestRequest {
   catalog?: Catalog;
 }
 
-/**
- * `file`: the parsed content of a --mapping-file, either a whole mapping file
- * (`{integration, model, resource, methods: {…}}`) or one method's mapping config.
- * `expression`: a response_mapping expression, used as the whole mapping.
- */
-export type MappingSource = { kind: 'file'; data: unknown; label: string } | { kind: 'expression'; expression: string };
-
-export interface MappingTestResult {
-  /** The unified records, shaped as the server would send them (truto_exclude_fields, …). */
-  records: Record<string, unknown>[];
-  /** list → an array is printed; anything else → one record. */
-  kind: 'list' | 'single';
+export interface MappingTestResult extends MappingTestOutcome {
   mapping: CallConfig;
-  /** Where the mapping came from, for --show-mapping. */
-  origin: string;
-  warnings: string[];
 }
 
 const RECORDING_KEYS = new Set(['response', 'context', 'query', 'side_load', 'before', 'headers', 'id', 'previous']);

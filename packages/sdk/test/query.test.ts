@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { parseQueryString } from '../query/unified-query.ts';
-import { Tessera } from './index.ts';
-import { stringifyQuery } from './query.ts';
+import { parseQueryString } from '../../../src/query/unified-query.ts';
+import { Tessera } from '../src/index.ts';
+import { stringifyQuery } from '../src/query.ts';
 
 /**
  * The SDK's query strings, read back by the server's own parser (src/http/query.ts), must give

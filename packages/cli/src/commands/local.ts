@@ -1,13 +1,15 @@
 import { Option, type Command } from 'commander';
-import { CommandFailure, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { OUTPUT_FORMATS } from '../format.ts';
 import { checkFormat, parseJson, printList, printValue, readFileArg, readStdin, stderr } from '../io.ts';
+import { loadLocalTools, type LocalToolsLoader } from '../local-tools.ts';
 import { collect, parseQueryArgs } from '../query-args.ts';
 
 /**
  * Local tools, no server and no provider call: `tessera jsonata eval` and
- * `tessera unified test-mapping`. The engine (JSONata, the catalog) is imported only when one of
- * them runs, so the other verbs start fast.
+ * `tessera unified test-mapping`. The engine (JSONata, the catalog) comes from a Tessera server
+ * through `localTools` (local-tools.ts) and is loaded only when one of them runs, so the other
+ * verbs start fast; without it they explain where to run them.
  */
 
 interface InputOptions {
@@ -53,7 +55,7 @@ interface TestMappingOptions extends InputOptions {
   output: string;
 }
 
-export function registerLocal(program: Command, unified: Command): void {
+export function registerLocal(program: Command, unified: Command, localTools: LocalToolsLoader | undefined): void {
   const jsonata = program.command('jsonata').description('JSONata tools (run locally)').helpCommand(false);
 
   jsonata
@@ -73,6 +75,7 @@ Examples:
   tessera jsonata eval --expression-file mapping.jsonata --input record.json -o yaml`,
     )
     .action(async (opts: EvalOptions) => {
+      const tools = await loadLocalTools(localTools, 'jsonata eval');
       const format = checkFormat(opts.output);
       if ((opts.expression === undefined) === (opts.expressionFile === undefined)) {
         throw new UsageError('give the expression with --expression <expr> or --expression-file <file> (one of them)');
@@ -80,19 +83,7 @@ Examples:
       const source = opts.expression ?? readFileArg(opts.expressionFile!, '--expression-file');
       if (!source.trim()) throw new UsageError('the expression is empty');
       const input = await readInput(opts);
-      const { ExpressionError, checkExpression, evaluate } = await import('../../engine/expressions/evaluate.ts');
-      try {
-        checkExpression(source);
-      } catch (e) {
-        if (e instanceof ExpressionError) throw new UsageError(`invalid JSONata: ${e.message}`);
-        throw e;
-      }
-      let result: unknown;
-      try {
-        result = await evaluate(source, (input ?? {}) as Record<string, unknown>, { label: 'jsonata eval' });
-      } catch (e) {
-        throw new CommandFailure((e as Error).message.replace(/^Mapping /, ''));
-      }
+      const result = await tools.evaluateJsonata(source, (input ?? {}) as Record<string, unknown>);
       if (result === undefined) {
         stderr('(no result: the expression matched nothing)');
         return;
@@ -139,6 +130,7 @@ Examples:
       --id <member id> --input members.json --side-load '{"organization":{"name":"Acme"}}'`,
     )
     .action(async (own: TestMappingOptions, cmd: Command) => {
+      const tools = await loadLocalTools(localTools, 'unified test-mapping');
       const opts = withParentOptions(own, cmd);
       const format = checkFormat(opts.output);
       if (opts.input === undefined && !opts.stdin) throw new UsageError('give the recorded response with --input <file> or --stdin');
@@ -146,8 +138,7 @@ Examples:
       if (opts.mapping !== undefined && opts.mappingFile !== undefined) throw new UsageError('give the mapping with --mapping or --mapping-file, not both');
       const source = await mappingSource(opts);
       const input = await readInput(opts);
-      const { runMappingTest } = await import('../mapping-test.ts');
-      const result = await runMappingTest({
+      const result = await tools.runMappingTest({
         source,
         integration: opts.integration,
         model: opts.model,

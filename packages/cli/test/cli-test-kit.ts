@@ -4,9 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { simulator as neonSimulator } from '../providers/neon/simulator/index.ts';
-import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
-import { runCli, type CliRun } from '../../test/helpers/cli.ts';
+import { simulator as neonSimulator } from '../../../src/providers/neon/simulator/index.ts';
+import { startTestStack, type TestStack } from '../../../test/helpers/stack.ts';
+import { runCli, type CliRun } from '../../../test/helpers/cli.ts';
 
 /**
  * What the CLI test files share: a real server with its simulators (started once per file), a

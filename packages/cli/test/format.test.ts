@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import qs from 'qs';
-import { parseQueryString } from '../query/unified-query.ts';
-import { stringifyQuery } from '../sdk/query.ts';
-import { toCsv } from './format.ts';
-import { parseQueryArgs, splitPairs } from './query-args.ts';
-import { renderRecord, renderTable } from './table.ts';
+import { parseQueryString } from '../../../src/query/unified-query.ts';
+import { stringifyQuery } from '@tessera-api/sdk';
+import { toCsv } from '../src/format.ts';
+import { parseQueryArgs, splitPairs } from '../src/query-args.ts';
+import { renderRecord, renderTable } from '../src/table.ts';
 
 test('-q pairs: commas split pairs, continue values, and \\, escapes', () => {
   assert.deepEqual(splitPairs('limit=5,truto_ignore_remote_data=true'), [

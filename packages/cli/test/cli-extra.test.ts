@@ -5,17 +5,17 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { DEFAULT_NEON_ORG_ID } from '../providers/neon/simulator/index.ts';
-import { simulator as neonSimulator } from '../providers/neon/simulator/index.ts';
-import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
-import { runCli, type CliRun } from '../../test/helpers/cli.ts';
+import { DEFAULT_NEON_ORG_ID } from '../../../src/providers/neon/simulator/index.ts';
+import { simulator as neonSimulator } from '../../../src/providers/neon/simulator/index.ts';
+import { startTestStack, type TestStack } from '../../../test/helpers/stack.ts';
+import { runCli, type CliRun } from '../../../test/helpers/cli.ts';
 
 /**
  * `tessera custom`, `tessera capabilities` and the --mapping-file / --mapping / --show-mapping
  * forms of `tessera unified test-mapping`, run as `node bin/tessera.js …` in a subprocess against
  * one real server and the Neon simulator.
  */
-const NEON_MAPPING_FILE = fileURLToPath(new URL('../providers/neon/mappings/usage-metering.users.yaml', import.meta.url));
+const NEON_MAPPING_FILE = fileURLToPath(new URL('../../../src/providers/neon/mappings/usage-metering.users.yaml', import.meta.url));
 const NEON_KEY = neonSimulator.sandbox.context.api_key as string;
 const ORG = DEFAULT_NEON_ORG_ID;
 

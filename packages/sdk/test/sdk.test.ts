@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS } from '../providers/neon/simulator/index.ts';
-import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
-import { Tessera, TesseraError, Truto, type RequestInfo, type UsageMeteringUser } from './index.ts';
-import DefaultExport from './index.ts';
+import { DEFAULT_NEON_FIXTURE_IDS as IDS, DEFAULT_NEON_KEYS } from '../../../src/providers/neon/simulator/index.ts';
+import { startTestStack, type TestStack } from '../../../test/helpers/stack.ts';
+import { Tessera, TesseraError, Truto, type RequestInfo, type UsageMeteringUser } from '../src/index.ts';
+import DefaultExport from '../src/index.ts';
 
 /**
  * The SDK in-process against a real Tessera and the Neon simulator over sockets. Answers are

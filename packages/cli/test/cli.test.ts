@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Command } from 'commander';
 import YAML from 'yaml';
-import { buildProgram } from './program.ts';
+import { buildProgram } from '../src/program.ts';
 import { cliSuite, NEON_KEY, NEON_ORG, NEON_USER, noStackTrace } from './cli-test-kit.ts';
 
 const suite = cliSuite();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { SDK_VERSION, Tessera, type RetryInfo, type RetryOptions } from '../sdk/index.ts';
+import { Tessera, type RetryInfo, type RetryOptions } from '@tessera-api/sdk';
+import { CLI_VERSION } from './version.ts';
 import { resolveSettings, validateApiUrl, type Settings } from './config-store.ts';
 import { UsageError } from './errors.ts';
 
@@ -52,7 +53,7 @@ export function clientFor(cmd: Command, settings: Settings = settingsOf(cmd), ex
   return new Tessera({
     token: settings.token,
     baseUrl: validateApiUrl(settings.apiUrl),
-    userAgent: `tessera-cli/${SDK_VERSION}`,
+    userAgent: `tessera-cli/${CLI_VERSION}`,
     ...(extras.retry ? { retry: extras.retry } : {}),
     hooks: verbose
       ? {

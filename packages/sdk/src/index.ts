@@ -1,5 +1,5 @@
 /**
- * Tessera's TypeScript SDK: `import { Tessera } from 'tessera/sdk'`.
+ * Tessera's TypeScript SDK, the package @tessera-api/sdk: `import { Tessera } from '@tessera-api/sdk'`.
  * Runs anywhere fetch does (Node ≥ 20, Deno, Bun, browsers, Cloudflare Workers). See docs/sdk.md.
  */
 import { Tessera } from './tessera.ts';

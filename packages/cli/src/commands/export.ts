@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { TesseraError, type Cursor, type RetryInfo } from '../../sdk/index.ts';
+import { TesseraError, type Cursor, type RetryInfo } from '@tessera-api/sdk';
 import { clientFor, globalsOf } from '../client.ts';
 import { UsageError } from '../errors.ts';
 import { cellText, columnsOf } from '../flatten.ts';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SDK_VERSION, TesseraConnectionError, TesseraError } from '../sdk/index.ts';
+import { TesseraConnectionError, TesseraError } from '@tessera-api/sdk';
 import { registerAdmin } from './commands/admin.ts';
 import { registerAuth } from './commands/auth.ts';
 import { registerCapabilities } from './commands/capabilities.ts';
@@ -9,16 +9,26 @@ import { registerExport } from './commands/export.ts';
 import { registerLocal } from './commands/local.ts';
 import { CommandFailure, EXIT_API, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { stderr } from './io.ts';
+import type { LocalToolsLoader } from './local-tools.ts';
+import { CLI_VERSION } from './version.ts';
+
+export interface ProgramOptions {
+  /**
+   * Tessera's mapping engine, for `tessera jsonata eval` and `tessera unified test-mapping`.
+   * Given by a Tessera server's own entry (src/cli/main.ts there); the standalone bin has none.
+   */
+  localTools?: LocalToolsLoader;
+}
 
 /**
  * The `tessera` program (docs/contract.md §15): the same verbs, flags and output behaviour as
  * Truto's `truto` CLI, against a Tessera server. Global flags (-p, --api-url, --token, -v) are
  * accepted before or after the verb.
  */
-export function buildProgram(): Command {
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command('tessera')
     .description("Tessera's command line: call the unified and proxy APIs, manage accounts and profiles, export lists, and test mappings offline")
-    .version(SDK_VERSION, '-V, --version')
+    .version(CLI_VERSION, '-V, --version')
     .option('-p, --profile <name>', 'config profile to use (default: the current profile, else "default")')
     .option('--api-url <url>', 'API base URL (else TESSERA_API_URL, else the profile, else http://localhost:8080)')
     .option('--token <token>', 'API token (else TESSERA_TOKEN, else the profile)')
@@ -42,7 +52,7 @@ Examples:
   tessera capabilities neon --type unified
 
 Exit codes: 0 success, 1 API error (message on stderr), 2 usage error.
-Docs: docs/cli.md`,
+Docs: docs/cli.md in the Tessera repository`,
     );
 
   const { unified } = registerDataPlane(program);
@@ -51,13 +61,13 @@ Docs: docs/cli.md`,
   registerCapabilities(program);
   registerAdmin(program);
   registerAuth(program);
-  registerLocal(program, unified);
+  registerLocal(program, unified, options.localTools);
   return program;
 }
 
 /** Runs the CLI on `argv` (process.argv form) and returns the exit code; never throws. */
-export async function run(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function run(argv: string[], options: ProgramOptions = {}): Promise<number> {
+  const program = buildProgram(options);
   try {
     if (argv.length <= 2) {
       program.outputHelp();
@@ -68,6 +78,19 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     return report(e);
   }
+}
+
+/**
+ * The whole command: runs `process.argv` and sets the exit code (0 success, 1 an API error,
+ * 2 a usage error). The package's bin (main.ts) and a server's own entry both call it.
+ */
+export async function main(options: ProgramOptions = {}): Promise<void> {
+  // `tessera … | head`: the reader went away; stop quietly instead of printing EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  process.exitCode = await run(process.argv, options);
 }
 
 /** One line (or a few) on stderr and the exit code: no stack traces for anything a user can cause. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { Tessera, TesseraConnectionError, TesseraError, TesseraTimeoutError, parseRetryAfter, type RetryInfo } from './index.ts';
+import { Tessera, TesseraConnectionError, TesseraError, TesseraTimeoutError, parseRetryAfter, type RetryInfo } from '../src/index.ts';
 
 /**
  * The transport against tiny local HTTP servers that misbehave on purpose: retries with

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_NEON_ORG_ID } from '../providers/neon/simulator/index.ts';
-import { simulatorOrigin } from '../../test/helpers/stack.ts';
+import { DEFAULT_NEON_ORG_ID } from '../../../src/providers/neon/simulator/index.ts';
+import { simulatorOrigin } from '../../../test/helpers/stack.ts';
 import { cliSuite, noStackTrace } from './cli-test-kit.ts';
 
 const suite = cliSuite();
@@ -90,7 +90,7 @@ describe('tessera export: resuming never loses or repeats a record', () => {
     });
     assert.ok(res.ok, await res.text());
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TESSERA_CONFIG_DIR: path.join(suite.tmp, 'sigint-config'), NO_COLOR: '1' };
-    const bin = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../../bin/tessera.js', import.meta.url));
     const child = spawn(process.execPath, [bin, 'export', 'usage-metering/users', '-a', suite.neon, '--limit', '3', '--out', file, ...auth()], { env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Cursor, type ListEnvelope } from './cursor.ts';
+import { Cursor, type ListEnvelope } from '../src/cursor.ts';
 
 /**
  * Cursor edge cases that a healthy server does not produce on demand (sdk.test.ts walks real

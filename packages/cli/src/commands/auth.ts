@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { Tessera, type IntegratedAccount } from '../../sdk/index.ts';
+import { Tessera, type IntegratedAccount } from '@tessera-api/sdk';
 import { clientFor, globalsOf } from '../client.ts';
 import {
   DEFAULT_API_URL,

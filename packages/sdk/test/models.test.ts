@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { GENERATED_FILE, generateSdkTypes } from '../../scripts/generate-sdk-types.ts';
-import { UNIFIED_MODELS } from '../models/index.ts';
-import type { UnifiedModels } from './models.gen.ts';
+import { GENERATED_FILE, generateSdkTypes } from '../../../scripts/generate-sdk-types.ts';
+import { UNIFIED_MODELS } from '../../../src/models/index.ts';
+import type { UnifiedModels } from '../src/models.gen.ts';
 
 test('models.gen.ts is what scripts/generate-sdk-types.ts makes of the published schemas today', async () => {
   const fresh = await generateSdkTypes();
   const onDisk = fs.readFileSync(GENERATED_FILE, 'utf8');
-  assert.ok(fresh === onDisk, 'src/sdk/models.gen.ts is stale: run `npm run generate:sdk-types` and commit the result');
+  assert.ok(fresh === onDisk, 'packages/sdk/src/models.gen.ts is stale: run `npm run generate:sdk-types` and commit the result');
 });
 
 test('every model resource the server publishes has a generated type', async () => {
