@@ -21,6 +21,7 @@ import { findUnifiedResource } from '../src/models/index.ts';
 import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 import { coldStart } from './cold-start.ts';
+import { connectionsBench } from './connections.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -201,7 +202,8 @@ try {
   const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
   console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
   await usageRows();
-  await coldStart();
+  await coldStart({ neonOrigin: stack.simulators.neon, apiKey: upstreamKey, orgId: DEFAULT_NEON_BIG_ORG_ID });
+  await connectionsBench();
   const memory = process.memoryUsage();
   console.log(
     `memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`,

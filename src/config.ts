@@ -11,6 +11,8 @@ const envSchema = z.object({
   /** Shared counters for the rate limits across replicas; in-process counters without it. */
   TESSERA_REDIS_URL: z.string().optional(),
   TESSERA_ENCRYPTION_KEY: z.string().optional(),
+  /** Keys that open values but never seal: one, or a comma-separated list (key rotation, docs/security.md). */
+  TESSERA_ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
   TESSERA_CURSOR_SECRET: z.string().optional(),
   TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TESSERA_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -39,6 +41,14 @@ const envSchema = z.object({
   TESSERA_IDEMPOTENCY_LEASE_S: z.coerce.number().positive().default(30),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut off (exit 1). */
   TESSERA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Requests handled at once; past it they queue, past the queue 503 (src/http/overload.ts). 0 turns the limit off. */
+  TESSERA_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).default(64),
+  TESSERA_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).default(500),
+  TESSERA_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Node's HTTP server timeouts (src/http/server.ts, docs/deploy.md). */
+  TESSERA_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  TESSERA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  TESSERA_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(65_000),
 });
 
 export interface TesseraConfig {
@@ -49,6 +59,8 @@ export interface TesseraConfig {
   databaseUrl?: string;
   redisUrl?: string;
   encryptionKey?: string;
+  /** TESSERA_ENCRYPTION_KEY_PREVIOUS, split on commas; checked (32 bytes each) when the store opens, like the key. */
+  previousEncryptionKeys: string[];
   cursorSecret?: string;
   logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
   upstream: {
@@ -70,6 +82,8 @@ export interface TesseraConfig {
   idempotency: { waitMs: number; leaseMs: number };
   /** TESSERA_SHUTDOWN_GRACE_MS: the drain's deadline (src/main.ts). */
   shutdownGraceMs: number;
+  /** The HTTP server's admission limits and timeouts (src/http/server.ts, src/http/overload.ts). */
+  http: { maxConcurrent: number; maxQueued: number; queueTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
 }
@@ -89,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     databaseUrl: e.TESSERA_DATABASE_URL,
     redisUrl: e.TESSERA_REDIS_URL,
     encryptionKey: e.TESSERA_ENCRYPTION_KEY,
+    previousEncryptionKeys: (e.TESSERA_ENCRYPTION_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
     cursorSecret: e.TESSERA_CURSOR_SECRET,
     logLevel: e.TESSERA_LOG_LEVEL,
     upstream: {
@@ -105,6 +123,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     pageLimits: { maxRecords: e.TESSERA_IGNORE_LIMIT_MAX_RECORDS, maxPages: e.TESSERA_IGNORE_LIMIT_MAX_PAGES },
     maxBodyBytes: e.TESSERA_MAX_BODY_BYTES,
     shutdownGraceMs: e.TESSERA_SHUTDOWN_GRACE_MS,
+    http: {
+      maxConcurrent: e.TESSERA_MAX_CONCURRENT_REQUESTS,
+      maxQueued: e.TESSERA_MAX_QUEUED_REQUESTS,
+      queueTimeoutMs: e.TESSERA_QUEUE_TIMEOUT_MS,
+      headersTimeoutMs: e.TESSERA_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.TESSERA_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.TESSERA_KEEP_ALIVE_TIMEOUT_MS,
+    },
     idempotency: { waitMs: e.TESSERA_IDEMPOTENCY_WAIT_S * 1000, leaseMs: e.TESSERA_IDEMPOTENCY_LEASE_S * 1000 },
     rateLimits: {
       perToken: e.TESSERA_RATE_LIMIT_TOKEN,

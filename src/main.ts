@@ -4,8 +4,10 @@ import { loadConfig } from './config.ts';
 import { closeSandbox } from './engine/expressions/evaluate.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { loadTracing } from './observability/tracing.ts';
 import { prepareSandbox } from './sandbox/sandbox.ts';
 import { createAppServices } from './services/app-services.ts';
+import { runKeysCommand } from './services/keys-command.ts';
 import { ensureEnvironment, issueApiToken } from './services/tokens.ts';
 
 /**
@@ -13,8 +15,10 @@ import { ensureEnvironment, issueApiToken } from './services/tokens.ts';
  *   serve                       run Tessera
  *   sandbox                     run Tessera with simulators and a seeded environment
  *   bootstrap [--environment]   create an environment (if needed) and print a new API token once
+ *   keys rotate [--dry-run]     re-seal stored secrets with the current encryption key (services/keys-command.ts)
  */
-const USAGE = `Usage: tsx src/main.ts <serve|sandbox|bootstrap> [--environment <name>] [--token-name <name>]`;
+const USAGE = `Usage: tsx src/main.ts <serve|sandbox|bootstrap> [--environment <name>] [--token-name <name>]
+       tsx src/main.ts keys rotate [--batch-size <n>] [--dry-run]`;
 
 async function main() {
   const { positionals, values } = parseArgs({
@@ -22,16 +26,23 @@ async function main() {
     options: {
       environment: { type: 'string', default: 'default' },
       'token-name': { type: 'string', default: 'bootstrap' },
+      'batch-size': { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'sandbox', 'bootstrap'].includes(command)) {
+  if (values.help || !['serve', 'sandbox', 'bootstrap', 'keys'].includes(command)) {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
   const config = loadConfig();
   const logger = createLogger(config.logLevel, process.stderr);
+  if (command === 'keys') {
+    // Before the app's services: a rotation needs the store only (no Redis, no catalog).
+    process.exitCode = await runKeysCommand(positionals.slice(1), values, config, logger);
+    return;
+  }
   const services = await createAppServices(config, logger);
 
   if (command === 'bootstrap') {
@@ -42,7 +53,9 @@ async function main() {
     return;
   }
 
-  const server = await startHttpServer(services, config.port, config.host).catch(async (e: Error) => {
+  // OpenTelemetry is imported only when an OTLP endpoint is set (docs/deploy.md "OpenTelemetry").
+  const tracing = await loadTracing(process.env, logger);
+  const server = await startHttpServer(services, config.port, config.host, tracing).catch(async (e: Error) => {
     await services.close().catch(() => {});
     throw new Error(`PORT / TESSERA_HOST (${config.host}:${config.port}): ${e.message}`, { cause: e });
   });
@@ -65,8 +78,9 @@ async function main() {
     logger.info({ signal, grace_ms: config.shutdownGraceMs }, 'draining: no new connections; finishing requests in flight');
     const { ms, forced } = await drained;
     if (forced > 0) logger.error({ forced_connections: forced, grace_ms: config.shutdownGraceMs }, 'drain deadline reached: connections closed by force');
-    // Then what the requests used: simulators, the expression sandbox's children, Redis and the store.
-    await Promise.allSettled([stopSandbox?.(), closeSandbox(), services.close()]);
+    // Then what the requests used: simulators, the expression sandbox's children, Redis and the store;
+    // and the spans still buffered, exported now that every request has ended.
+    await Promise.allSettled([stopSandbox?.(), closeSandbox(), services.close(), tracing.close()]);
     logger.info({ drain_ms: ms }, 'stopped');
     process.exit(forced > 0 ? 1 : 0);
   };

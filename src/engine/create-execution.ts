@@ -7,6 +7,7 @@ import { budgetInterceptor } from '../upstream/interceptors/budget.ts';
 import { Deadline, deadlineInterceptor } from '../upstream/interceptors/deadline.ts';
 import { retryInterceptor, type RetryDecision } from '../upstream/interceptors/retry.ts';
 import { traceInterceptor, type AttemptHook } from '../upstream/interceptors/trace.ts';
+import { upstreamSpans } from '../observability/upstream-spans.ts';
 import { normalizeRetryAfter, parseRetryAfter } from '../upstream/retry-after.ts';
 import type { Send, UpstreamCallRecord, UpstreamResponse } from '../upstream/types.ts';
 import { contextViews } from './context.ts';
@@ -91,6 +92,8 @@ export function createExecution(input: ExecutionInput): Execution {
           }),
         ]
       : []),
+    // Around the exchange itself (after any budget wait): a span and its traceparent per attempt, when the request is traced.
+    ...upstreamSpans(input.log, input.integration.name, calls),
   ]);
   return {
     integration: input.integration,
@@ -101,6 +104,7 @@ export function createExecution(input: ExecutionInput): Execution {
     services: input.services,
     signal: input.signal,
     idempotencyKey: input.idempotencyKey,
+    requestId: input.log?.request_id,
     before: {},
     timeBudget: deadline,
   };

@@ -45,7 +45,7 @@ export interface EngineServices {
   /** persistContext for a caller that already holds withAccountLock (the lock is not re-entrant). */
   persistContextUnderLock(accountId: string, patch: Record<string, unknown>): Promise<void>;
   /** A provider rejected the credentials: the account needs re-authentication. */
-  markNeedsReauth(accountId: string, message: string): Promise<void>;
+  markNeedsReauth(accountId: string, message: string, requestId?: string): Promise<void>;
   /** The account as stored now (another request or process may have changed it since this one loaded it). */
   loadAccount(accountId: string): Promise<IntegratedAccountRecord | undefined>;
   /**
@@ -77,6 +77,8 @@ export interface Execution {
   services: EngineServices;
   signal?: AbortSignal;
   idempotencyKey?: string;
+  /** The id of the HTTP request this execution serves, for the log lines written while it runs. */
+  requestId?: string;
   /** Results of steps, by name and in order. */
   before: Record<string, unknown>;
   /** The request's time budget for upstream work (TESSERA_UPSTREAM_REQUEST_BUDGET_MS). */

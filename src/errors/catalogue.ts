@@ -152,7 +152,8 @@ export const errors = {
   invalidCursor: () => new TesseraError(400, 'Invalid next_cursor', { code: 'TESSERA_INVALID_CURSOR' }),
   staleCursor: (message: string) => new TesseraError(400, message, { code: 'TESSERA_CURSOR_STALE' }),
   oauthState: (message: string) => new TesseraError(400, message, { code: 'TESSERA_OAUTH_STATE_INVALID' }),
-  unauthorized: (message = 'Invalid API token') => new TesseraError(401, message, { code: 'TESSERA_UNAUTHORIZED' }),
+  // WWW-Authenticate names the scheme the server expects (RFC 6750 §3).
+  unauthorized: (message = 'Invalid API token') => new TesseraError(401, message, { code: 'TESSERA_UNAUTHORIZED', headers: { 'www-authenticate': 'Bearer' } }),
   needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication', { code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' }),
   forbidden: (message: string) => new TesseraError(403, message),
   notFound: (message = 'Not Found', code: ErrorCode = 'TESSERA_NOT_FOUND') => new TesseraError(404, message, { code }),
@@ -170,6 +171,8 @@ export const errors = {
   expressionLimitExceeded: (message: string) => new TesseraError(422, message, { code: 'TESSERA_EXPRESSION_LIMIT_EXCEEDED' }),
   rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>
     new TesseraError(429, message, { code: 'TESSERA_RATE_LIMITED', headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
+  overloaded: (message: string, retryAfterSeconds: number) =>
+    new TesseraError(503, message, { code: 'TESSERA_OVERLOADED', headers: { 'retry-after': String(retryAfterSeconds) } }),
   accountBlocked: () => new TesseraError(503, 'Integrated account is blocked', { code: 'TESSERA_ACCOUNT_BLOCKED' }),
   internal: (message = 'Internal Server Error', cause?: unknown) => new TesseraError(500, message, { code: 'TESSERA_INTERNAL', cause }),
   mappingFailed: (message: string) => new TesseraError(500, message, { code: 'TESSERA_MAPPING_FAILED' }),

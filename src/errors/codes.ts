@@ -100,6 +100,10 @@ export const ERROR_CODES = {
     status: 503,
     summary: 'GET /ready: this replica cannot serve (database, migrations or encryption key failing, or draining); details.checks names the failing check.',
   },
+  TESSERA_OVERLOADED: {
+    status: 503,
+    summary: 'This replica is at its limit of requests in progress and its queue is full, or the request waited too long; Retry-After is set.',
+  },
   TESSERA_MAPPING_FAILED: { status: 500, summary: "A mapping expression failed on the provider's data; the message names the mapping and position." },
   TESSERA_STEP_FAILED: { status: 0, summary: "An integration step raised an error on purpose (an `error` step); its status is the step's." },
   TESSERA_INTERNAL: { status: 500, summary: 'An unexpected error in Tessera; the log has the details, the response never does.' },

@@ -48,7 +48,7 @@ export function rateLimit(onReject?: (scope: 'token' | 'account') => void): Midd
     try {
       hits = await Promise.all(checks.map((check) => rateLimiter.hit(check.key, windowSeconds)));
     } catch (e) {
-      logger.warn({ err: { message: (e as Error).message } }, 'rate limit counters unavailable; request allowed');
+      logger.warn({ request_id: c.get('requestId'), err: { message: (e as Error).message } }, 'rate limit counters unavailable; request allowed');
       return next();
     }
 

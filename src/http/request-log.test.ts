@@ -116,6 +116,34 @@ describe('request log', () => {
     assert.deepEqual(line.upstream, []);
   });
 
+  test('a revoked key: the warning written inside the request carries its id; the later refusal names the integration', async () => {
+    const created = await stack.api('/integrated-account?keep_on_validation_error=true', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant_id: 'log-test',
+        integration: 'neon',
+        context: { api_key: 'revoked-key-for-the-log-test', org_id: 'org-log-test' },
+        integration_override: { base_url: stack.simulators.neon },
+      }),
+    });
+    assert.equal(created.status, 200, await created.clone().text());
+    const revoked = ((await created.json()) as { id: string }).id;
+
+    const first = await stack.api(`/proxy/members?integrated_account_id=${revoked}`, { headers: { 'x-request-id': 'revoked-1' } });
+    assert.equal(first.status, 401, await first.text());
+    await requestLine('revoked-1');
+    const warning = lines.find((l) => l.msg === 'Integrated account needs re-authentication' && l.integrated_account_id === revoked);
+    assert.equal(warning?.request_id, 'revoked-1', 'a line written while the request runs carries its request id');
+
+    const later = await stack.api(`/unified/usage-metering/users?integrated_account_id=${revoked}`, { headers: { 'x-request-id': 'revoked-2' } });
+    assert.equal(later.status, 401);
+    const line = await requestLine('revoked-2');
+    assert.equal(line.error.code, 'TESSERA_ACCOUNT_NEEDS_REAUTH');
+    assert.equal(line.integration, 'neon', 'refused before any upstream call, still labelled with its integration');
+    assert.deepEqual(line.upstream, []);
+  });
+
   test('a /custom call names its account and integration', async () => {
     const res = await stack.api(`/custom/users/me?integrated_account_id=${account}`, { headers: { 'x-request-id': 'custom-1' } });
     assert.equal(res.status, 200, await res.text());

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { redactUrl } from '../engine/redact.ts';
 import type { EngineObserver } from '../engine/types.ts';
 import { recordUpstreamAttempt, type RequestLogRecord } from '../logger.ts';
+import { bindRequestSpan, noopTracing, type Tracing } from '../observability/tracing.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { routeOf, type TesseraMetrics } from './metrics.ts';
 import { toTesseraError } from './respond.ts';
@@ -16,7 +17,8 @@ import type { HttpEnv } from './types.ts';
  *     resource_method?, upstream: [{ method, url, status, error?, ms, attempt, role }],
  *     upstream_calls, error?: { code, message, stack? (5xx only) }, stream?, msg: 'request' }
  *
- * Every other line written while the request runs carries the same request_id (logger.ts).
+ * Every other line written while the request runs carries the same request_id, passed explicitly
+ * (the execution's requestId, the middleware's child logger).
  */
 
 /** A client's own id is reused when it is safe to echo and to log: short, no spaces or quotes. */
@@ -30,7 +32,7 @@ export function requestId(header: string | undefined): string {
 }
 
 /** The outermost middleware: request id, the request's log scope, its metrics and its log line. */
-export function observeRequests(services: AppServices, metrics: TesseraMetrics): MiddlewareHandler<HttpEnv> {
+export function observeRequests(services: AppServices, metrics: TesseraMetrics, tracing: Tracing = noopTracing): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const started = performance.now();
     const id = requestId(c.req.header('x-request-id'));
@@ -38,6 +40,11 @@ export function observeRequests(services: AppServices, metrics: TesseraMetrics):
     c.set('requestId', id);
     const record: RequestLogRecord = { request_id: id, upstream: [], upstream_calls: 0 };
     c.set('requestLog', record);
+    // Its server span, found from the record by the engine's upstream spans (observability/tracing.ts); none without OTel.
+    const span = tracing.enabled
+      ? tracing.startRequest({ method: c.req.method, traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate'), requestId: id })
+      : undefined;
+    if (span) bindRequestSpan(record, span);
     await next();
 
     const route = routeOf(c);
@@ -61,6 +68,7 @@ export function observeRequests(services: AppServices, metrics: TesseraMetrics):
       if (status >= 500 || stream === 'failed') services.logger.error(line, 'request');
       else if (QUIET_ROUTES.has(route) && status < 400) services.logger.debug(line, 'request');
       else services.logger.info(line, 'request');
+      span?.end({ route, status, log: record, errorCode: line.error?.code, stream });
     };
 
     // Only a stream's body is touched: reading `body` makes @hono/node-server rebuild its light

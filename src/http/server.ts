@@ -5,7 +5,9 @@ import { errors } from '../errors/catalogue.ts';
 import { JSON_TYPE } from '../media-types.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { createHttpApp } from './app.ts';
+import type { Tracing } from '../observability/tracing.ts';
 import { answerClientErrors } from './client-error.ts';
+import { createAdmissionGate } from './overload.ts';
 
 export interface DrainResult {
   /** How long the drain took. */
@@ -30,8 +32,8 @@ export interface RunningServer {
 /** How often a drain closes the keep-alive sockets that have gone idle since it began. */
 const IDLE_SWEEP_MS = 50;
 
-export async function startHttpServer(services: AppServices, port: number, host: string): Promise<RunningServer> {
-  const app = createHttpApp(services);
+export async function startHttpServer(services: AppServices, port: number, host: string, tracing?: Tracing): Promise<RunningServer> {
+  const app = createHttpApp(services, tracing);
   const listener = getRequestListener(app.fetch, {
     hostname: host,
     // Requests that cannot become a fetch Request at all (`OPTIONS *`, a Host or an absolute URL
@@ -50,11 +52,28 @@ export async function startHttpServer(services: AppServices, port: number, host:
     res.once('close', () => inFlight.delete(res));
     // A request that arrives on a kept-alive socket during the drain is still served; the socket is not kept.
     if (draining) res.setHeader('connection', 'close');
-    return listener(req, res);
+    // At most maxConcurrent at once, then a bounded queue, then 503 with Retry-After (overload.ts).
+    gate.admit(req, res, () => void listener(req, res));
   };
+  const settings = services.config.http;
+  const gate = createAdmissionGate(settings, services.logger);
   // Without a Host header Node would answer a bare, empty 400 itself; the adapter falls back to
   // the listen address instead (the path is all routing needs).
-  const server = createServer({ requireHostHeader: false }, handle);
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      // A client that is slow to send its request gets 408 (client-error.ts), not a slot forever.
+      // Node refuses a headers timeout above the request timeout, hence the min.
+      headersTimeout: Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs),
+      requestTimeout: settings.requestTimeoutMs,
+      // Both are enforced by a sweep, every 30 s by default: a second keeps them near their values.
+      connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
+      // Longer than the usual load balancer idle timeout (60 s), so the balancer closes an idle
+      // kept-alive connection first and never sends a request on one this server is closing.
+      keepAliveTimeout: settings.keepAliveTimeoutMs,
+    },
+    handle,
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -1,4 +1,3 @@
-import type { RequestLogRecord } from '../logger.ts';
 import { z } from 'zod';
 import type { TesseraConfig } from '../config.ts';
 import { createExecution } from '../engine/create-execution.ts';
@@ -9,6 +8,7 @@ import { errors } from '../errors/catalogue.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition, MappingConfig } from '../integrations/definition-schema.ts';
 import { effectiveIntegration } from '../integrations/effective-integration.ts';
+import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { IntegratedAccountRecord, Store } from '../store/types.ts';
 
 export interface AccountAccessDeps {
@@ -55,9 +55,14 @@ export class AccountAccess {
     return account;
   }
 
-  /** Resolves and checks the account for a data-plane call (docs/contract.md §5.9 step 2). */
-  async usable(environmentId: string, id: string, method: string): Promise<IntegratedAccountRecord> {
+  /**
+   * Resolves and checks the account for a data-plane call (docs/contract.md §5.9 step 2). Its
+   * integration goes on the request's log line first, so a blocked or needs_reauth account's
+   * refusal is logged with it.
+   */
+  async usable(environmentId: string, id: string, method: string, log?: RequestLogRecord): Promise<IntegratedAccountRecord> {
     const account = await this.get(environmentId, id);
+    annotateRequest(log, { integration: account.integration });
     if (account.is_blocked) throw errors.accountBlocked();
     if (account.status === 'needs_reauth') throw errors.needsReauth();
     if (account.is_sandbox && method !== 'list' && method !== 'get') throw errors.methodNotAllowed('Sandbox integrated accounts are read-only');
@@ -103,7 +108,7 @@ export class AccountAccess {
 
   /** The usable account, its merged mapping and the execution for one unified call. */
   async resolve(environmentId: string, accountId: string, model: string, resource: string, method: string, req: CallContext = {}): Promise<ResolvedCall> {
-    const account = await this.usable(environmentId, accountId, method);
+    const account = await this.usable(environmentId, accountId, method, req.log);
     const mapping = await this.mappingFor(account, model, resource, method);
     return { account, mapping, exec: this.execution(account, req) };
   }

@@ -82,9 +82,9 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     // Under the account lock, so a step's write and a token refresh never undo each other.
     persistContext: (accountId, patch) => engineServices.withAccountLock(accountId, () => writeContext(accountId, patch)),
     persistContextUnderLock: (accountId, patch) => writeContext(accountId, patch),
-    async markNeedsReauth(accountId, message) {
+    async markNeedsReauth(accountId, message, requestId) {
       await store.updateIntegratedAccount(accountId, { status: 'needs_reauth', last_error: message });
-      logger.warn({ integrated_account_id: accountId }, 'Integrated account needs re-authentication');
+      logger.warn({ request_id: requestId, integrated_account_id: accountId }, 'Integrated account needs re-authentication');
     },
     loadAccount: (accountId) => store.getIntegratedAccount(accountId),
     // In-process first, so one process holds at most one database lock per account.

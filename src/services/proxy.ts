@@ -50,8 +50,7 @@ export class ProxyService {
   async handle(req: ProxyRequest): Promise<{ status: number; body: unknown }> {
     // For the request's log line, before anything can fail (logger.ts annotateRequest).
     annotateRequest(req.log, { account_id: req.accountId, resource: req.resource, resource_method: req.method });
-    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method);
-    annotateRequest(req.log, { integration: account.integration });
+    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method, req.log);
     const exec = this.deps.access.execution(account, req);
     // Own entries only: `/proxy/constructor` must be an unknown resource, not Object's members.
     const methods = ownValue(exec.integration.resources as Record<string, Record<string, unknown>>, req.resource);
@@ -86,8 +85,7 @@ export class ProxyService {
   async custom(req: CustomRequest): Promise<{ status: number; body: string | null; headers: Record<string, string> }> {
     annotateRequest(req.log, { account_id: req.accountId });
     if (!/^(get|post|put|patch|delete)$/.test(req.method)) throw errors.methodNotAllowed(`Method ${req.method.toUpperCase()} is not supported on /custom`);
-    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom');
-    annotateRequest(req.log, { integration: account.integration });
+    const account = await this.deps.access.usable(req.environmentId, req.accountId, req.method === 'get' ? 'get' : 'custom', req.log);
     const exec = this.deps.access.execution(account, req);
     await runIntegrationSteps(exec);
     const result = await callResource(exec, {

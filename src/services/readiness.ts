@@ -1,4 +1,4 @@
-import { checkEncryptionCanary } from '../store/canary.ts';
+import { checkEncryptionCanary, type CanaryState } from '../store/canary.ts';
 import type { FallbackWindowCounter } from '../store/counters/fallback-counter.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { Store } from '../store/types.ts';
@@ -9,13 +9,19 @@ export interface ReadinessReport {
   checks: Record<string, string>;
 }
 
+/** `key_rotation`, reported only while TESSERA_ENCRYPTION_KEY_PREVIOUS is set. */
+export const ROTATION_PENDING = 'pending: data sealed with a previous key remains; run keys rotate';
+export const ROTATION_DONE = 'done: the canary is under the current key; TESSERA_ENCRYPTION_KEY_PREVIOUS can go once keys rotate reports nothing to re-seal';
+
 /** One check may take this long; a hung database must not hang the probe too (the balancer would time out and guess). */
 export const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * What GET /ready answers: can this replica serve requests now? The database answers a trivial
- * query, the newest migration has run, the running key opens the encryption canary, the replica is
- * not draining. Redis is reported but never makes the replica unready: without it the limits are
+ * query, the newest migration has run, a configured key opens the encryption canary, the replica
+ * is not draining. While TESSERA_ENCRYPTION_KEY_PREVIOUS is set, `key_rotation` says whether
+ * `keys rotate` has finished (it re-seals the canary last); it never makes the replica unready.
+ * Redis is reported but never makes the replica unready either: without it the limits are
  * counted in memory and every request is still served (docs/decisions.md), while taking every
  * replica out of rotation because Redis is down would turn a limiter outage into a full one.
  */
@@ -30,12 +36,17 @@ export class Readiness {
 
   async check(): Promise<ReadinessReport> {
     const { store, box, redis } = this.deps;
+    let canary: CanaryState | undefined;
     const [database, migrations, encryptionKey] = await Promise.all([
       this.run(() => store.ping()),
       this.run(() => store.checkHealth()),
-      this.run(() => checkEncryptionCanary(store, box)),
+      this.run(async () => {
+        canary = await checkEncryptionCanary(store, box);
+      }),
     ]);
     const checks: Record<string, string> = { database, migrations, encryption_key: encryptionKey };
+    // Informational, never a reason to be unready: the replica reads old and new values alike.
+    if (box.previousKeyIds.length && canary) checks.key_rotation = canary === 'current' ? ROTATION_DONE : ROTATION_PENDING;
     if (redis) checks.redis = (await redis.check()).detail;
     if (this.draining) checks.draining = 'shutting down';
     const ready = database === 'ok' && migrations === 'ok' && encryptionKey === 'ok' && !this.draining;

@@ -52,7 +52,6 @@ export class UnifiedService {
     annotateRequest(req.log, { account_id: q.integratedAccountId, model: req.model, resource: req.resource, resource_method: req.method });
     const info = this.resourceInfo(req.model, req.resource);
     const { account, mapping, exec } = await this.deps.access.resolve(req.environmentId, q.integratedAccountId, req.model, req.resource, req.method, req);
-    annotateRequest(req.log, { integration: account.integration });
     // Reads are checked against what the integration accepts before any upstream call.
     const query =
       req.method === 'list' || req.method === 'get'

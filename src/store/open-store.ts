@@ -33,7 +33,7 @@ export function resolveEncryptionKey(config: TesseraConfig, logger: Logger): str
 
 export async function openStore(config: TesseraConfig, logger: Logger, isSecret?: KeyPredicate): Promise<{ store: Store; box: SecretBox; key: string }> {
   const key = resolveEncryptionKey(config, logger);
-  const box = new SecretBox(key);
+  const box = new SecretBox(key, config.previousEncryptionKeys);
   // A start-up failure names the setting to fix and the cause, never a bare driver error.
   const setting = config.databaseUrl ? `TESSERA_DATABASE_URL (${maskDatabaseUrl(config.databaseUrl)})` : `TESSERA_DATA_DIR (${config.dataDir})`;
   let store: Store;
@@ -52,7 +52,15 @@ export async function openStore(config: TesseraConfig, logger: Logger, isSecret?
       throw new Error(`${setting}: ${describe(e)}`, { cause: e });
     });
     await store.migrate();
-    await verifyEncryptionCanary(store, box);
+    const canary = await verifyEncryptionCanary(store, box);
+    if (box.previousKeyIds.length) {
+      logger.warn(
+        { key_id: box.keyId, previous_key_ids: box.previousKeyIds, canary },
+        canary === 'current'
+          ? 'TESSERA_ENCRYPTION_KEY_PREVIOUS is set: values sealed with those keys still open. Once `keys rotate` reports nothing left to re-seal and every replica runs the new key, remove it'
+          : 'Key rotation in progress: data sealed with a key in TESSERA_ENCRYPTION_KEY_PREVIOUS; run `keys rotate` (node dist/main.js keys rotate) to re-seal it with TESSERA_ENCRYPTION_KEY',
+      );
+    }
   } catch (e) {
     await store.close().catch(() => {});
     throw e;

@@ -1,42 +1,152 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { isWellKnownSecretKey, type KeyPredicate } from './secret-keys.ts';
 
 export type { KeyPredicate };
 
 /**
- * AES-256-GCM for credentials at rest: a random 12-byte IV per value, stored together with the
- * auth tag as `v1:<iv>:<tag>:<ciphertext>` (base64url parts) inside `{"$enc": "..."}` markers.
+ * AES-256-GCM for credentials at rest: a random 12-byte IV per value, stored inside
+ * `{"$enc": "..."}` markers as `v2:<key id>:<iv>:<tag>:<ciphertext>` (base64url parts). The key id
+ * is a short fingerprint of the key that sealed the value (an HMAC of a fixed label under the key:
+ * it tells keys apart and reveals nothing of them) and is bound to the ciphertext as additional
+ * authenticated data, so opening picks the right key without trial decryption. Values from before
+ * key ids, `v1:<iv>:<tag>:<ciphertext>`, still open: every configured key is tried in turn.
+ *
+ * A box seals with the current key (TESSERA_ENCRYPTION_KEY) and opens with it or any previous one
+ * (TESSERA_ENCRYPTION_KEY_PREVIOUS): that is what lets a key be rotated while replicas serve
+ * (docs/security.md, "Key management").
  */
 export const ENCRYPTED_MARKER = '$enc';
 
-export class SecretBox {
-  private readonly key: Buffer;
+export const KEY_SETTING = 'TESSERA_ENCRYPTION_KEY';
+export const PREVIOUS_KEYS_SETTING = 'TESSERA_ENCRYPTION_KEY_PREVIOUS';
 
-  constructor(keyBase64: string) {
-    const key = Buffer.from(keyBase64, 'base64');
-    if (key.length !== 32) {
-      throw new Error('TESSERA_ENCRYPTION_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
-    }
-    this.key = key;
+/** Which configured key opened a value, and whether it was sealed in the current format by the current key. */
+export interface Opened {
+  plaintext: string;
+  keyId: string;
+  /** Sealed by the current key with its key id: nothing to re-seal. */
+  current: boolean;
+}
+
+/** A value no configured key opens; the message names the key id (when the value has one), never the value. */
+export class KeyNotConfiguredError extends Error {
+  constructor(readonly keyId: string | undefined) {
+    super(
+      keyId
+        ? `sealed with key id ${keyId}, which is neither ${KEY_SETTING} nor in ${PREVIOUS_KEYS_SETTING}`
+        : `opens with none of the configured keys (${KEY_SETTING}, ${PREVIOUS_KEYS_SETTING})`,
+    );
+    this.name = 'KeyNotConfiguredError';
+  }
+}
+
+interface Key {
+  id: string;
+  bytes: Buffer;
+}
+
+/** The key id of a base64 key: what a sealed value and `keys rotate` name it by. */
+export function keyIdOf(keyBase64: string): string {
+  return keyId(decodeKey(keyBase64, KEY_SETTING));
+}
+
+function keyId(bytes: Buffer): string {
+  return createHmac('sha256', bytes).update('tessera encryption key id').digest().subarray(0, 6).toString('base64url');
+}
+
+function decodeKey(keyBase64: string, setting: string): Buffer {
+  const key = Buffer.from(keyBase64.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${setting} must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+  return key;
+}
+
+export class SecretBox {
+  private readonly current: Key;
+  private readonly previous: Key[];
+
+  constructor(keyBase64: string, previousKeysBase64: readonly string[] = []) {
+    const bytes = decodeKey(keyBase64, KEY_SETTING);
+    this.current = { id: keyId(bytes), bytes };
+    const seen = new Set([bytes.toString('hex')]);
+    this.previous = [];
+    previousKeysBase64.forEach((k, i) => {
+      const setting = previousKeysBase64.length > 1 ? `${PREVIOUS_KEYS_SETTING} (key ${i + 1} of ${previousKeysBase64.length})` : PREVIOUS_KEYS_SETTING;
+      const prev = decodeKey(k, setting);
+      // The current key listed again (a half-finished edit of the settings) is harmless: it is skipped.
+      if (seen.has(prev.toString('hex'))) return;
+      seen.add(prev.toString('hex'));
+      this.previous.push({ id: keyId(prev), bytes: prev });
+    });
   }
 
   static generateKey(): string {
     return randomBytes(32).toString('base64');
   }
 
+  /** The current key's id: what it seals with. */
+  get keyId(): string {
+    return this.current.id;
+  }
+
+  /** The previous keys' ids, in the order configured. */
+  get previousKeyIds(): string[] {
+    return this.previous.map((k) => k.id);
+  }
+
   encrypt(plaintext: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const header = `v2:${this.current.id}`;
+    const cipher = createCipheriv('aes-256-gcm', this.current.bytes, iv);
+    cipher.setAAD(Buffer.from(header, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
+    return [header, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
   }
 
   decrypt(sealed: string): string {
-    const [version, iv, tag, ct] = sealed.split(':');
-    if (version !== 'v1' || !iv || !tag || ct === undefined) throw new Error('Unrecognised encrypted value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    return this.open(sealed).plaintext;
+  }
+
+  /** Opens a value and says which key did; throws KeyNotConfiguredError when none of the configured keys does. */
+  open(sealed: string): Opened {
+    const parts = sealed.split(':');
+    if (parts[0] === 'v2' && parts.length === 5) {
+      const [, id, iv, tag, ct] = parts as [string, string, string, string, string];
+      const candidates = [this.current, ...this.previous].filter((k) => k.id === id);
+      for (const key of candidates) {
+        const plaintext = tryOpen(key.bytes, iv, tag, ct, `v2:${id}`);
+        if (plaintext !== undefined) return { plaintext, keyId: id, current: key === this.current };
+      }
+      // A known id whose value does not open was tampered with (or forged): no other key is tried.
+      if (candidates.length) throw new Error('the sealed value does not authenticate (modified or corrupt)');
+      throw new KeyNotConfiguredError(id);
+    }
+    if (parts[0] === 'v1' && parts.length === 4) {
+      const [, iv, tag, ct] = parts as [string, string, string, string];
+      for (const key of [this.current, ...this.previous]) {
+        const plaintext = tryOpen(key.bytes, iv, tag, ct);
+        // A v1 value is never current: re-sealing gives it the key id.
+        if (plaintext !== undefined) return { plaintext, keyId: key.id, current: false };
+      }
+      throw new KeyNotConfiguredError(undefined);
+    }
+    throw new Error('Unrecognised encrypted value');
+  }
+
+  /** Whether `sealed` names the current key (no decryption: a v1 value, or one under a previous key, is not). */
+  isCurrent(sealed: string): boolean {
+    return sealed.startsWith(`v2:${this.current.id}:`);
+  }
+}
+
+function tryOpen(key: Buffer, iv: string, tag: string, ct: string, aad?: string): string | undefined {
+  try {
+    // A full 16-byte tag only: GCM would otherwise accept a truncated one, weakening the check.
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
+    if (aad !== undefined) decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -146,7 +146,10 @@ async function renew(exec: Execution, settings: OAuth2Settings, token: StoredTok
     try {
       await exec.services.persistContextUnderLock(accountId, { oauth });
     } catch (e) {
-      exec.services.logger.error({ integrated_account_id: accountId, err: { message: (e as Error).message } }, 'Could not store the refreshed OAuth token');
+      exec.services.logger.error(
+        { request_id: exec.requestId, integrated_account_id: accountId, err: { message: (e as Error).message } },
+        'Could not store the refreshed OAuth token',
+      );
     }
   });
 }
@@ -162,8 +165,11 @@ async function failure(exec: Execution, settings: OAuth2Settings, grant: TokenGr
         ? 'Check the OAuth client id and secret, then PATCH them onto the integrated account context.'
         : 'Reconnect it with POST /oauth2/authorize {integrated_account_id}, or PATCH a new context.oauth.token onto it.';
     const message = `${settings.label} refused to ${what} (${e.code}${detailOf(e.body)}). The integrated account needs re-authentication. ${fix}`;
-    await exec.services.markNeedsReauth(exec.account.id, message);
-    exec.services.logger.warn({ integrated_account_id: exec.account.id, status: e.status, error: e.code }, 'OAuth token renewal refused');
+    await exec.services.markNeedsReauth(exec.account.id, message, exec.requestId);
+    exec.services.logger.warn(
+      { request_id: exec.requestId, integrated_account_id: exec.account.id, status: e.status, error: e.code },
+      'OAuth token renewal refused',
+    );
     return new TesseraError(401, message, { code: 'TESSERA_OAUTH_FAILED', remote });
   }
   const message = `Could not ${what} for ${settings.label}: ${e.message}. The account is unchanged; retry later.`;
@@ -217,7 +223,10 @@ function installRetryOn401(exec: Execution) {
     await renew(exec, settings, token, grant);
     const fresh = readToken(exec.credentials).access_token;
     if (!fresh || fresh === current) return response;
-    exec.services.logger.info({ integrated_account_id: exec.account.id }, 'Provider answered 401; retried once with a renewed OAuth token');
+    exec.services.logger.info(
+      { request_id: exec.requestId, integrated_account_id: exec.account.id },
+      'Provider answered 401; retried once with a renewed OAuth token',
+    );
     return send(swapToken(request, current, fresh));
   };
 }

@@ -27,7 +27,7 @@ export interface IntegratedAccountsTable {
   is_blocked: number | boolean;
   authentication_method: string;
   region: string;
-  /** JSON; protected values are `{"$enc": "v1:…"}`. */
+  /** JSON; protected values are `{"$enc": "v2:<key id>:…"}` (older rows `v1:…`; store/secret-box.ts). */
   context: string;
   unified_model_override: string;
   integration_override: string;

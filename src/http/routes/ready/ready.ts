@@ -9,7 +9,8 @@ const RETRY_AFTER_S = 5;
 
 const checksSchema = {
   type: 'object',
-  description: 'Each check, "ok" or why not: database, migrations, encryption_key, redis (when configured), draining (while shutting down).',
+  description:
+    'Each check, "ok" or why not: database, migrations, encryption_key, redis (when configured), draining (while shutting down), key_rotation (while TESSERA_ENCRYPTION_KEY_PREVIOUS is set: pending or done, never failing).',
   additionalProperties: { type: 'string' },
 };
 

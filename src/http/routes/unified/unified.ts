@@ -50,12 +50,12 @@ export function unifiedRoutes() {
           } catch (e) {
             // The status line is already sent: the error travels as the stream's last line.
             const err = toTesseraError(e);
-            services.logger.warn({ err: err.message, status: err.status }, 'stream ended with an error');
+            services.logger.warn({ request_id: c.get('requestId'), err: err.message, status: err.status }, 'stream ended with an error');
             await out.write(JSON.stringify({ truto_stream_error: err.toEnvelope() }) + '\n');
           }
         },
         async (e) => {
-          services.logger.error({ err: e.message }, 'stream failed');
+          services.logger.error({ request_id: c.get('requestId'), err: e.message }, 'stream failed');
         },
       );
     };
