@@ -60,8 +60,24 @@ export function findMethod(integration: IntegrationDefinition, resource: string,
 
 const ARRAY_FORMAT = { comma: 'comma', brackets: 'brackets', indices: 'indices', repeat: 'repeat' } as const;
 
+/**
+ * The upstream query string in the integration's array format. The comma format can only join
+ * scalars (`f=a,b`): a parameter holding an array of objects (`remote_query[f][0][a]=1`) would go
+ * out as `f=[object Object]`, so such a parameter is written with indices (`f[0][a]=1`) instead,
+ * the one form that keeps which key belongs to which element.
+ */
 export function serialiseQuery(query: Record<string, unknown>, format: keyof typeof ARRAY_FORMAT): string {
-  return qs.stringify(query, { arrayFormat: ARRAY_FORMAT[format], encodeValuesOnly: true, skipNulls: true });
+  const options = { arrayFormat: ARRAY_FORMAT[format], encodeValuesOnly: true, skipNulls: true } as const;
+  if (format !== 'comma' || !Object.values(query).some(holdsObjectInArray)) return qs.stringify(query, options);
+  return Object.entries(query)
+    .map(([key, value]) => qs.stringify({ [key]: value }, holdsObjectInArray(value) ? { ...options, arrayFormat: 'indices' } : options))
+    .filter(Boolean)
+    .join('&');
+}
+
+function holdsObjectInArray(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => (item !== null && typeof item === 'object') || holdsObjectInArray(item));
+  return value !== null && typeof value === 'object' && Object.values(value).some(holdsObjectInArray);
 }
 
 export async function callResource(exec: Execution, call: ResourceCall): Promise<ResourceCallResult> {
@@ -236,7 +252,7 @@ async function remoteError(exec: Execution, def: ResourceMethodDefinition, respo
   }
   message ??= defaultRemoteMessage(response.body) ?? reasonPhrase(status);
   const insight = status === 403 ? { forbidden_error: { description: INSIGHT_TEXT.forbidden_error, value: { missing_scopes: [] } } } : undefined;
-  if (status === 401) await exec.services.markNeedsReauth(exec.account.id, message || 'The provider rejected the credentials');
+  if (status === 401) await exec.services.markNeedsReauth(exec.account.id, message || 'The provider rejected the credentials', exec.requestId);
   return new TesseraError(status, message, { remote: { rawResponse: response.body, headers: forwardedHeaders(exec, response.headers) }, insight });
 }
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { errors } from '../errors/catalogue.ts';
 import type { AppServices } from '../services/app-services.ts';
 import { authenticate } from '../services/tokens.ts';
@@ -22,17 +23,23 @@ import { ROUTE_DOCS } from './openapi/route-docs.ts';
 import { oauth2Routes } from './routes/oauth2/oauth2.ts';
 import { unifiedMetaRoutes } from './routes/unified/meta.ts';
 import type { HttpEnv } from './types.ts';
+import { collapseLeadingSlashes, methodsForPath } from './method-not-allowed.ts';
+import { noopTracing, type Tracing } from '../observability/tracing.ts';
 
-/** The HTTP surface. Routes mirror URL paths under routes/; everything else is middleware. */
-export function createHttpApp(services: AppServices) {
-  const app = new Hono<HttpEnv>();
+/**
+ * The HTTP surface. Routes mirror URL paths under routes/; everything else is middleware.
+ * `tracing`: OpenTelemetry spans when main.ts loaded them (observability/tracing.ts); none by default.
+ */
+export function createHttpApp(services: AppServices, tracing: Tracing = noopTracing) {
+  // Routed as if the leading slashes were one: Truto's SDK sends `//unified/…` when its base URL ends in `/`.
+  const app = new Hono<HttpEnv>({ getPath: (req) => collapseLeadingSlashes(getPath(req)) });
 
   // This app's own registry (metrics.ts); the engine reports upstream calls and token refreshes to
   // it through EngineServices.observer, which this app therefore owns.
   const metrics = createMetrics();
   services.engineServices.observer = engineObserver(metrics);
   // Outermost: request id, the one log line per request and the HTTP metrics (request-log.ts).
-  app.use('*', observeRequests(services, metrics));
+  app.use('*', observeRequests(services, metrics, tracing));
 
   // Before anything reads a body (idempotency hashes it, routes parse it) and before any lookup.
   app.use('*', requestBodyLimit(services.config.maxBodyBytes));
@@ -74,7 +81,13 @@ export function createHttpApp(services: AppServices) {
   app.route('/integration', integrationRoutes());
   app.route('/environment-unified-model-resource-method', environmentMappingRoutes());
 
-  app.notFound((c) => errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`, 'TESSERA_ROUTE_NOT_FOUND')));
+  const methodsFor = methodsForPath(app.routes);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0) return errorResponse(c, errors.notFound(`No route for ${c.req.method} ${c.req.path}`, 'TESSERA_ROUTE_NOT_FOUND'));
+    const refusal = errors.methodNotAllowed(`${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+    return errorResponse(c, Object.assign(refusal, { headers: { ...refusal.headers, allow: allowed.join(', ') } }));
+  });
   // The request's log line (request-log.ts) carries the error's code and message, and its stack for a 5xx.
   app.onError((e, c) => errorResponse(c, e));
   return app;

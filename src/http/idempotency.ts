@@ -6,6 +6,7 @@ import { errors, isTesseraError } from '../errors/catalogue.ts';
 import type { Logger } from '../logger.ts';
 import type { IdempotencyClaim, IdempotencyRecord, Store } from '../store/types.ts';
 import type { HttpEnv } from './types.ts';
+import { collapseLeadingSlashes } from './method-not-allowed.ts';
 
 /**
  * `Idempotency-Key` on POST and PATCH (docs/contract.md §1.1): a write runs once per (environment,
@@ -57,7 +58,7 @@ export function settlement(status: number, error: unknown): 'release' | 'complet
 
 /** The path with every segment percent-decoded and re-encoded one way, UUIDs lowercased, so every spelling of a route shares one entry. */
 export function canonicalPath(pathname: string): string {
-  return pathname
+  return collapseLeadingSlashes(pathname)
     .split('/')
     .map((segment) => {
       let decoded: string;
@@ -104,7 +105,9 @@ export function idempotency(): MiddlewareHandler<HttpEnv> {
     const key = c.req.header('idempotency-key');
     if (!key || (c.req.method !== 'POST' && c.req.method !== 'PATCH')) return next();
     if (key.length > 255) throw errors.badRequest('Idempotency-Key must be at most 255 characters');
-    const { store, logger, config } = c.get('services');
+    const { store, config } = c.get('services');
+    // Its lines carry the request's id, like every line written while a request runs.
+    const logger = c.get('services').logger.child({ request_id: c.get('requestId') });
     const url = new URL(c.req.url);
     const path = canonicalPath(url.pathname);
     const scope = `${c.get('principal').environmentId}:${key}:${c.req.method}:${path}`;

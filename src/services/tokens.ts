@@ -43,9 +43,13 @@ export interface Principal {
 }
 
 export async function authenticate(store: Store, authorization: string | undefined): Promise<Principal> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) throw errors.unauthorized();
+  if (authorization === undefined || authorization.trim() === '')
+    throw errors.unauthorized('Missing Authorization header: send Authorization: Bearer <API token>');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw errors.unauthorized('The Authorization header must use the Bearer scheme: Authorization: Bearer <API token>');
   const record = await store.findApiTokenByHash(hashToken(match[1]));
-  if (!record || record.revoked_at || (record.expires_at && record.expires_at <= new Date().toISOString())) throw errors.unauthorized();
+  if (!record || record.revoked_at) throw errors.unauthorized();
+  if (record.expires_at && record.expires_at <= new Date().toISOString())
+    throw errors.unauthorized(`The API token expired at ${record.expires_at}; create a new one`);
   return { environmentId: record.environment_id, tokenId: record.id };
 }

@@ -42,16 +42,22 @@ export interface IntegratedAccountRecord {
   updated_at: string;
 }
 
+/** A string column's filter: a plain string is equality; `in` any of, `nin` none of (both may apply). */
+export type TextMatch = { in?: string[]; nin?: string[] };
+/** Bounds on an ISO 8601 timestamp column. */
+export type DateRange = Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>>;
+
 export interface IntegratedAccountFilter {
   environment_id: string;
-  tenant_id?: string;
-  integration?: string;
-  status?: string;
+  tenant_id?: string | TextMatch;
+  integration?: string | TextMatch;
+  status?: string | TextMatch;
+  id?: TextMatch;
   is_sandbox?: boolean;
   /** Exclusive lower bound on (created_at, id) for keyset paging. */
   after?: { created_at: string; id: string };
-  created_at?: Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>>;
-  updated_at?: Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>>;
+  created_at?: DateRange;
+  updated_at?: DateRange;
   ids?: string[];
   limit: number;
 }
@@ -76,10 +82,10 @@ export interface EnvironmentMappingRecord {
 
 export interface EnvironmentMappingFilter {
   environment_id: string;
-  model?: string;
-  resource?: string;
-  integration?: string;
-  method?: string;
+  model?: string | TextMatch;
+  resource?: string | TextMatch;
+  integration?: string | TextMatch;
+  method?: string | TextMatch;
 }
 
 /**

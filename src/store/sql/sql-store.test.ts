@@ -115,6 +115,21 @@ for (const [name, open] of engines) {
       assert.equal(await store.getIntegratedAccount(b.id), undefined);
     });
 
+    test('text filters: equality, any of, none of, an empty list matches nothing', async () => {
+      const [x, y] = [await newAccount('match-x'), await newAccount('match-y')];
+      const tenants = async (filter: Partial<Parameters<typeof store.listIntegratedAccounts>[0]>) =>
+        (await store.listIntegratedAccounts({ environment_id: env.id, limit: 100, ...filter }))
+          .map((r) => r.tenant_id)
+          .filter((t) => t.startsWith('match-'))
+          .sort();
+      assert.deepEqual(await tenants({ tenant_id: 'match-x' }), ['match-x']);
+      assert.deepEqual(await tenants({ tenant_id: { in: ['match-x', 'match-y'] } }), ['match-x', 'match-y']);
+      assert.deepEqual(await tenants({ tenant_id: { in: ['match-x', 'match-y'], nin: ['match-y'] } }), ['match-x']);
+      assert.deepEqual(await tenants({ id: { in: [y.id] } }), ['match-y'], 'ids compare as the column type stores them');
+      assert.deepEqual(await tenants({ id: { nin: [x.id] }, tenant_id: { in: ['match-x', 'match-y'] } }), ['match-y']);
+      assert.deepEqual(await tenants({ tenant_id: { in: [] } }), []);
+    });
+
     test('tokens are looked up by hash', async () => {
       await store.createApiToken({
         id: randomUUID(),

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { openContext, sealContext, type KeyPredicate, type SecretBox } from '../secret-box.ts';
 import type {
   ApiTokenRecord,
@@ -14,11 +14,25 @@ import type {
   IntegratedAccountStatus,
   NewIntegratedAccount,
   Store,
+  TextMatch,
 } from '../types.ts';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.ts';
 import type { Database, IntegratedAccountsTable } from './schema.ts';
 
 const now = () => new Date().toISOString();
+
+/**
+ * A string column filtered by equality (a plain string) or a TextMatch: `in` any of (an empty list
+ * matches nothing), `nin` none of. Column names are this file's own literals, never input.
+ */
+function whereText<DB, TB extends keyof DB & string, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, match: string | TextMatch | undefined) {
+  if (match === undefined) return q;
+  const ref = sql.ref(column);
+  if (typeof match === 'string') return q.where(sql<boolean>`${ref} = ${match}`);
+  if (match.in) q = match.in.length ? q.where(sql<boolean>`${ref} in (${sql.join(match.in)})`) : q.where(sql<boolean>`1 = 0`);
+  if (match.nin?.length) q = q.where(sql<boolean>`${ref} not in (${sql.join(match.nin)})`);
+  return q;
+}
 
 /** One Store for both SQL engines: Kysely builds portable queries, the dialect is the only difference. */
 export class SqlStore implements Store {
@@ -138,9 +152,7 @@ export class SqlStore implements Store {
 
   async listIntegratedAccounts(f: IntegratedAccountFilter) {
     let q = this.db.selectFrom('integrated_accounts').selectAll().where('environment_id', '=', f.environment_id);
-    if (f.tenant_id !== undefined) q = q.where('tenant_id', '=', f.tenant_id);
-    if (f.integration !== undefined) q = q.where('integration', '=', f.integration);
-    if (f.status !== undefined) q = q.where('status', '=', f.status);
+    for (const column of ['tenant_id', 'integration', 'status', 'id'] as const) q = whereText(q, column, f[column]);
     if (f.is_sandbox !== undefined) q = q.where('is_sandbox', '=', this.bool(f.is_sandbox));
     if (f.ids?.length) q = q.where('id', 'in', f.ids);
     const ops = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
@@ -191,9 +203,7 @@ export class SqlStore implements Store {
 
   async listEnvironmentMappings(f: EnvironmentMappingFilter) {
     let q = this.db.selectFrom('environment_mappings').selectAll().where('environment_id', '=', f.environment_id);
-    for (const key of ['model', 'resource', 'integration', 'method'] as const) {
-      if (f[key] !== undefined) q = q.where(key, '=', f[key]!);
-    }
+    for (const key of ['model', 'resource', 'integration', 'method'] as const) q = whereText(q, key, f[key]);
     const rows = await q.orderBy('created_at').orderBy('id').execute();
     return rows.map((row) => ({ ...row, config: JSON.parse(row.config) }));
   }

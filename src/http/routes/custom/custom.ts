@@ -32,7 +32,7 @@ export function customRoutes() {
   app.all('/*', async (c) => {
     const raw = parseQueryString(rawQueryString(c));
     // The still-encoded path, so an encoded `?`, `#` or `/` stays part of the segment it was in.
-    const path = new URL(c.req.url).pathname.replace(/^\/custom/, '') || '/';
+    const path = new URL(c.req.url).pathname.replace(/^\/+custom/, '') || '/';
     const query: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) if (k !== 'integrated_account_id' && !k.startsWith('truto_')) query[k] = v;
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(c.req.method);

@@ -143,6 +143,44 @@ test('list filters and pages with a cursor, in the admin envelope', async () => 
   assert.equal(badOp.status, 400);
 });
 
+test('admin filters in every form an SDK sends: one value, lists, in, nin, eq, ne, nested names; none widens the answer', async () => {
+  const [a, b] = [(await create('forms-a')).body, (await create('forms-b')).body];
+  const tenants = async (query: string) => {
+    const res = await call('GET', `/integrated-account?${query}`);
+    assert.equal(res.status, 200, `${query}: ${res.text}`);
+    return res.body.result.map((x: { tenant_id: string }) => x.tenant_id).sort();
+  };
+  for (const query of [
+    'tenant_id[]=nobody',
+    'tenant_id[0]=nobody',
+    'tenant_id[in]=nobody',
+    'tenant_id[in][]=nobody',
+    'tenant_id[eq]=nobody',
+    'tenant_id=nobody',
+  ]) {
+    assert.deepEqual(await tenants(query), [], `${query} matches no account`);
+  }
+  for (const query of [
+    'tenant_id[]=forms-a&tenant_id[]=forms-b',
+    'tenant_id[0]=forms-a&tenant_id[1]=forms-b',
+    'tenant_id=forms-a&tenant_id=forms-b',
+    'tenant_id[in]=forms-a,forms-b',
+    'tenant_id[in][]=forms-a&tenant_id[in][]=forms-b&integration.name=neon',
+    `id[in]=${a.id},${b.id.toUpperCase()}`,
+    `id[]=${a.id}&id[]=${b.id}&status[in][]=active&integration[name][in]=neon,openai`,
+  ]) {
+    assert.deepEqual(await tenants(query), ['forms-a', 'forms-b'], query);
+  }
+  assert.deepEqual(await tenants('tenant_id[in]=forms-a,forms-b&tenant_id[nin]=forms-b'), ['forms-a']);
+  assert.deepEqual(await tenants('tenant_id[in]=forms-a,forms-b&tenant_id[ne]=forms-a'), ['forms-b']);
+  assert.deepEqual(await tenants(`id=${b.id}`), ['forms-b']);
+  assert.ok(!(await tenants(`id[nin]=${a.id}`)).includes('forms-a'), 'nin excludes');
+  assert.deepEqual(await tenants('tenant_id[in]=forms-a&status[nin]=active'), []);
+  assert.deepEqual(await tenants('tenant_id[in]=forms-a&environment_id[]=00000000-0000-4000-8000-000000000000'), [], 'another environment finds nothing');
+  assert.deepEqual(await tenants(`tenant_id=forms-a&environment_id=${a.environment_id}`), ['forms-a']);
+  assert.deepEqual(await tenants(`tenant_id=forms-a&created_at[eq]=${encodeURIComponent(a.created_at)}`), ['forms-a']);
+});
+
 test('PATCH merges context shallowly and keeps credentials it was not given', async () => {
   const { body: account } = await create('patcher', { api_key: DEFAULT_NEON_KEYS.personal, org_id: DEFAULT_NEON_ORG_ID, settings: { a: 1, b: 2 } });
   const patched = await call('PATCH', `/integrated-account/${account.id}`, { context: { settings: { a: 9 }, note: 'hi', api_key: '********' } });
@@ -201,7 +239,18 @@ test('an upper-case id is the same account, on the admin routes and the data pla
 
 test('filters and bodies the store could not take are 400s, not store errors', async () => {
   const cases: [string, string, unknown, RegExp][] = [
-    ['GET', '/integrated-account?tenant_id[]=a', undefined, /tenant_id must be a single string, got a list/],
+    ['GET', '/integrated-account?tenant_id[x]=a', undefined, /tenant_id\[x\] is not supported; use tenant_id=a, tenant_id\[\]=a/],
+    ['GET', '/integrated-account?tenant_id[][a]=1', undefined, /tenant_id must be a list of strings, got an object in it/],
+    ['GET', '/integrated-account?tenant_id=', undefined, /tenant_id is empty; leave it out/],
+    [
+      'GET',
+      '/integrated-account?tenant=a',
+      undefined,
+      /\/integrated-account has no filter tenant; its filters are id, tenant_id, environment_id, integration.name/,
+    ],
+    ['GET', '/integrated-account?integration[nme]=neon', undefined, /has no filter integration.nme/],
+    ['GET', '/integrated-account?id[in]=not-a-uuid', undefined, /id values must be UUIDs; got "not-a-uuid"/],
+    ['GET', '/integrated-account?is_sandbox[]=true', undefined, /is_sandbox must be true or false, got a list/],
     ['GET', `/integrated-account?tenant_id=${'t'.repeat(256)}`, undefined, /tenant_id must be at most 255 characters/],
     ['GET', '/integrated-account?status=%00', undefined, /must not contain U\+0000/],
     ['GET', '/integrated-account?limit=99999999999999999999', undefined, /limit must be an integer from 1 to 10000/],

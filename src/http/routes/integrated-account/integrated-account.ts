@@ -1,8 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { createAccountBody, patchAccountBody, TENANT_ID_RULE, toView } from '../../../services/integrated-accounts.ts';
-import { NAME_RULE, ownValue, queryText } from '../../../query/safe-input.ts';
+import { NAME_RULE } from '../../../query/safe-input.ts';
 import { parseQueryString, toBoolean, toLimit } from '../../../query/unified-query.ts';
+import type { DateRange, TextMatch } from '../../../store/types.ts';
+import { filterParameters, matchesText, parseListFilters, type FilterSpec } from '../../list-filters.ts';
 import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
 import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
@@ -10,21 +12,17 @@ import { uuidParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
 
 const DEFAULT_ADMIN_LIMIT = 5000;
-const OPERATORS = ['gt', 'gte', 'lt', 'lte'] as const;
-
-function dateFilter(value: unknown, name: string) {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw errors.badRequest(`${name} takes operators, as in ${name}[gt]=2024-01-01T00:00:00Z`);
-  const out: Record<string, string> = {};
-  for (const [op, v] of Object.entries(value)) {
-    if (!OPERATORS.includes(op as (typeof OPERATORS)[number])) throw errors.badRequest(`${name}[${op}] is not supported; use one of ${OPERATORS.join(', ')}`);
-    const date = new Date(String(v));
-    if (Number.isNaN(date.getTime())) throw errors.badRequest(`${name}[${op}] must be an ISO 8601 date-time`);
-    out[op] = date.toISOString();
-  }
-  return out;
-}
+/** GET /integrated-account's filters, in every form list-filters.ts reads. */
+const ACCOUNT_FILTERS: Record<string, FilterSpec> = {
+  id: { kind: 'uuid' },
+  tenant_id: { kind: 'text', rule: TENANT_ID_RULE },
+  environment_id: { kind: 'uuid' },
+  'integration.name': { kind: 'text', rule: NAME_RULE },
+  status: { kind: 'text', rule: NAME_RULE },
+  is_sandbox: { kind: 'boolean' },
+  created_at: { kind: 'date' },
+  updated_at: { kind: 'date' },
+};
 
 /** What toView returns. */
 const integratedAccountSchema: Json = {
@@ -55,14 +53,6 @@ const integratedAccountSchema: Json = {
   required: ['id', 'tenant_id', 'environment_id', 'integration', 'status', 'is_sandbox', 'authentication_method', 'context', 'created_at', 'updated_at'],
 };
 
-const dateFilterParam = (name: string) => ({
-  name,
-  in: 'query',
-  description: `${name}[${OPERATORS.join('|')}]=<ISO 8601>`,
-  style: 'deepObject',
-  explode: true,
-  schema: { type: 'object', additionalProperties: { type: 'string', format: 'date-time' } },
-});
 const keepParam = {
   name: 'keep_on_validation_error',
   in: 'query',
@@ -89,13 +79,7 @@ export const integratedAccountDocs: RouteDocs = {
       summary: 'List integrated accounts',
       tags: ['Integrated accounts'],
       parameters: [
-        { name: 'tenant_id', in: 'query', schema: { type: 'string' } },
-        { name: 'environment_id', in: 'query', schema: { type: 'string' } },
-        { name: 'integration.name', in: 'query', schema: { type: 'string' } },
-        { name: 'status', in: 'query', schema: { type: 'string' } },
-        { name: 'is_sandbox', in: 'query', schema: { type: 'boolean' } },
-        dateFilterParam('created_at'),
-        dateFilterParam('updated_at'),
+        ...filterParameters(ACCOUNT_FILTERS),
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, default: DEFAULT_ADMIN_LIMIT } },
         ref('parameters', 'NextCursor'),
       ],
@@ -161,18 +145,20 @@ export function integratedAccountRoutes() {
     const scope = { account: environmentId, target: 'integrated-account' };
     if (q.next_cursor !== undefined && typeof q.next_cursor !== 'string') throw errors.invalidCursor();
     const after = q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
-    if (queryText(q.environment_id, 'environment_id', NAME_RULE) !== undefined && q.environment_id !== environmentId)
-      return sendJson(c, 200, { result: [], next_cursor: null, limit });
-    const nested = q.integration !== null && typeof q.integration === 'object' ? (q.integration as Record<string, unknown>) : {};
+    // Checked before the store sees them: an unknown filter, a list where one value belongs, U+0000
+    // or an over-long value is a 400, never a store error or a filter silently dropped.
+    const f = parseListFilters(q, ACCOUNT_FILTERS, '/integrated-account');
+    // The caller's environment is the only one it can see: asking for another one finds nothing.
+    if (!matchesText(environmentId, f.environment_id as TextMatch | undefined)) return sendJson(c, 200, { result: [], next_cursor: null, limit });
     const rows = await services.store.listIntegratedAccounts({
       environment_id: environmentId,
-      // Compared with stored columns: a list, an object, U+0000 or an over-long value is a 400, not a store error.
-      tenant_id: queryText(q.tenant_id, 'tenant_id', TENANT_ID_RULE),
-      integration: queryText(ownValue(nested, 'name') ?? q['integration.name'], 'integration.name', NAME_RULE),
-      status: queryText(q.status, 'status', NAME_RULE),
-      is_sandbox: toBoolean(q.is_sandbox, 'is_sandbox'),
-      created_at: dateFilter(q.created_at, 'created_at'),
-      updated_at: dateFilter(q.updated_at, 'updated_at'),
+      id: f.id as TextMatch | undefined,
+      tenant_id: f.tenant_id as TextMatch | undefined,
+      integration: f['integration.name'] as TextMatch | undefined,
+      status: f.status as TextMatch | undefined,
+      is_sandbox: f.is_sandbox as boolean | undefined,
+      created_at: f.created_at as DateRange | undefined,
+      updated_at: f.updated_at as DateRange | undefined,
       after,
       limit: limit + 1,
     });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startVocabServer, type VocabServer } from '../../../../test/fixtures/vocab/server.ts';
 import { startCustomStack, type CustomStack } from '../../../../test/helpers/custom-stack.ts';
-import { ensureEnvironment, issueApiToken } from '../../../services/tokens.ts';
+import { ensureEnvironment, hashToken, issueApiToken } from '../../../services/tokens.ts';
 
 /**
  * The unified data plane's own rules, on the test fixture catalog (`test/fixtures/vocab`): what
@@ -117,9 +118,36 @@ describe('bad input gets a clear 4xx in the envelope', () => {
   test('no token, or a wrong one, is a 401', async () => {
     const none = await fetch(`${stack.apiUrl}${usersUrl()}`);
     assert.equal(none.status, 401);
-    assert.deepEqual(await none.json(), { statusCode: 401, error: 'Unauthorized', message: 'Invalid API token', code: 'TESSERA_UNAUTHORIZED' });
+    assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+    assert.deepEqual(await none.json(), {
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing Authorization header: send Authorization: Bearer <API token>',
+      code: 'TESSERA_UNAUTHORIZED',
+    });
+    const basic = await fetch(`${stack.apiUrl}${usersUrl()}`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    assert.equal(basic.status, 401);
+    assert.match(((await basic.json()) as { message: string }).message, /must use the Bearer scheme/);
     const wrong = await fetch(`${stack.apiUrl}${usersUrl()}`, { headers: { authorization: 'Bearer tsk_wrong' } });
     assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { message: string }).message, 'Invalid API token');
+    // An expired token says so, and when.
+    const env = await ensureEnvironment(stack.services.store, 'expiry-env');
+    const expired = 'tsk_expired-token-for-the-401-test';
+    const at = '2026-01-01T00:00:00.000Z';
+    await stack.services.store.createApiToken({
+      id: randomUUID(),
+      environment_id: env.id,
+      name: 'expired',
+      token_hash: hashToken(expired),
+      expires_at: at,
+      revoked_at: null,
+      created_at: at,
+      updated_at: at,
+    });
+    const late = await fetch(`${stack.apiUrl}${usersUrl()}`, { headers: { authorization: `Bearer ${expired}` } });
+    assert.equal(late.status, 401);
+    assert.equal(((await late.json()) as { message: string }).message, `The API token expired at ${at}; create a new one`);
   });
 
   test("another environment's account is a 404", async () => {
