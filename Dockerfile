@@ -7,8 +7,8 @@
 ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
-# better-sqlite3 is compiled here from source (.npmrc: build_from_source, no prebuilt binary is
-# downloaded), so the build needs python3, make and a C++ compiler.
+# better-sqlite3 downloads its prebuilt binary for this platform when GitHub is reachable and is
+# compiled from source otherwise (docs/deploy.md), which needs python3, make and a C++ compiler.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*

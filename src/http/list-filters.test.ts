@@ -45,6 +45,10 @@ test('anything else is a 400 naming what is accepted', () => {
     ['flag=yes', /flag must be true or false/],
     ['created_at=2026-01-01', /created_at takes operators/],
     ['created_at[gt]=soon', /created_at\[gt\] must be an ISO 8601 date-time/],
+    ['name[toString]=a', /uses "toString", which is not accepted as a name/],
+    ['name[in][constructor]=a', /uses "constructor"/],
+    ['__proto__[x]=1', /uses "__proto__"/],
+    ['owner.id=6f1b0c2e-8f5a-4c3b-9c1d-2e3f4a5b6c7d&owner[id]=6f1b0c2e-8f5a-4c3b-9c1d-2e3f4a5b6c7d', /owner.id is given twice/],
   ];
   for (const [query, message] of cases) {
     assert.throws(

@@ -41,6 +41,8 @@ export function parseListFilters(query: Record<string, unknown>, specs: Record<s
   const out: Record<string, FilterValue> = {};
   for (const [name, value] of flatten(query, specs)) {
     if (RESERVED.has(name)) continue;
+    // `integration.name=a&integration[name]=b`: two spellings of one filter; keeping either would drop the other.
+    if (Object.hasOwn(out, name)) throw errors.invalidQuery(`${name} is given twice (as ${name} and in brackets); give it once`);
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) throw errors.invalidQuery(`${route} has no filter ${name}; its filters are ${Object.keys(specs).join(', ')}`);
     out[name] = parseOne(name, value, spec);
@@ -97,7 +99,8 @@ function parseText(name: string, value: unknown): TextMatch {
   if (value === '') throw errors.invalidQuery(`${name} is empty; leave it out to list everything, or give a value`);
   if (typeof value === 'string') return { in: [value] };
   if (Array.isArray(value) || isIndexObject(value)) return { in: strings(name, Object.values(value as object), false) };
-  if (!isPlainObject(value)) throw errors.invalidQuery(`${name} must be a string or a list of strings, got ${describe(value)}`);
+  if (!isPlainObject(value) || Object.keys(value).length === 0)
+    throw errors.invalidQuery(`${name} must be a string or a list of strings, got ${describe(value)}`);
   let match: TextMatch = {};
   for (const [op, operand] of Object.entries(value)) {
     if (!(TEXT_OPERATORS as readonly string[]).includes(op))

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/catalogue.ts';
 import type { Logger } from '../logger.ts';
 import { JSON_TYPE } from '../media-types.ts';
+import { collapseLeadingSlashes } from './method-not-allowed.ts';
 
 /**
  * Admission control for one replica: at most `maxConcurrent` requests are handled at once; the
@@ -27,6 +28,7 @@ const UNQUEUED_PATHS = new Set(['/health', '/ready', '/metrics']);
 const LOG_EVERY_MS = 10_000;
 
 interface Waiting {
+  req: IncomingMessage;
   res: ServerResponse;
   start: () => void;
   timer: NodeJS.Timeout;
@@ -39,6 +41,22 @@ export interface AdmissionGate {
   readonly queued: number;
   /** Refused with 503 since the gate was made. */
   readonly refused: number;
+}
+
+/**
+ * The path the app will route: `//health` is /health there (app.ts collapses leading slashes) and
+ * an absolute-form target (`GET http://host/health`) is its pathname.
+ */
+function routedPath(url: string | undefined): string {
+  let path = (url ?? '/').split('?')[0];
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
+  return collapseLeadingSlashes(path);
 }
 
 export function createAdmissionGate(settings: OverloadSettings, logger: Pick<Logger, 'warn'>): AdmissionGate {
@@ -69,49 +87,69 @@ export function createAdmissionGate(settings: OverloadSettings, logger: Pick<Log
     res.end(body);
   };
 
-  const run = (res: ServerResponse, handle: () => void) => {
+  const run = (req: IncomingMessage, res: ServerResponse, handle: () => void) => {
     running++;
     const started = performance.now();
-    res.once('close', () => {
+    // The slot is freed once, by whichever comes first: the response's close or its socket's.
+    // The socket's is needed: a pipelined request whose response waits behind another never
+    // sees its response close when the client drops the connection (Node only aborts the
+    // incoming side), and its slot would be held for good.
+    const socket = req.socket;
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      res.off('close', free);
+      socket?.off('close', free);
       running--;
       serviceMs = serviceMs * 0.9 + (performance.now() - started) * 0.1;
       next();
-    });
+    };
+    res.once('close', free);
+    socket?.once('close', free);
     handle();
   };
+
+  /** The client is gone: its response closed, or the socket under it did. */
+  const gone = (w: Waiting) => w.res.destroyed || w.req.socket?.destroyed === true;
 
   const next = () => {
     while (running < settings.maxConcurrent && queue.length > 0) {
       const waiting = queue.shift()!;
       clearTimeout(waiting.timer);
-      if (waiting.res.destroyed) continue; // the client went away while it waited
+      if (gone(waiting)) continue; // the client went away while it waited
       waiting.start();
     }
   };
 
   return {
     admit(req, res, handle) {
-      const path = (req.url ?? '/').split('?')[0];
-      if (settings.maxConcurrent <= 0 || UNQUEUED_PATHS.has(path)) return handle();
-      if (running < settings.maxConcurrent && queue.length === 0) return run(res, handle);
+      if (settings.maxConcurrent <= 0 || UNQUEUED_PATHS.has(routedPath(req.url))) return handle();
+      if (running < settings.maxConcurrent && queue.length === 0) return run(req, res, handle);
       if (queue.length >= settings.maxQueued) return refuse(res, `${settings.maxConcurrent} requests in progress and ${queue.length} queued`);
       const waiting: Waiting = {
+        req,
         res,
-        start: () => run(res, handle),
+        start: () => run(req, res, handle),
         timer: setTimeout(() => {
           queue.splice(queue.indexOf(waiting), 1);
           refuse(res, `queued for ${settings.queueTimeoutMs} ms without a free slot`);
         }, settings.queueTimeoutMs),
       };
       queue.push(waiting);
-      // A client that gives up while queued frees its place at once.
-      res.once('close', () => {
+      // A client that gives up while queued frees its place at once (its socket's close too:
+      // a pipelined response never closes on its own when the connection drops).
+      const leave = () => {
+        res.off('close', leave);
+        req.socket?.off('close', leave);
         const at = queue.indexOf(waiting);
         if (at >= 0) {
           clearTimeout(waiting.timer);
           queue.splice(at, 1);
         }
-      });
+      };
+      res.once('close', leave);
+      req.socket?.once('close', leave);
     },
     get running() {
       return running;

@@ -1,6 +1,6 @@
 import qs from 'qs';
 import { errors } from '../errors/catalogue.ts';
-import { describe, normaliseUuid } from './safe-input.ts';
+import { describe, isInheritedName, normaliseUuid } from './safe-input.ts';
 
 /**
  * Query strings as real clients send them (docs/contract.md §4): qs with raised limits, arrays
@@ -27,6 +27,10 @@ export function parseQueryString(raw: string): Record<string, unknown> {
       throw errors.invalidQuery(
         `Malformed query parameter name "${key.slice(0, 80)}": brackets must be balanced, as in remote_query[foo]=bar or truto_exclude_fields[]=roles`,
       );
+    // qs drops these names (they are Object's own members) and leaves an empty object behind, so a
+    // filter such as tenant_id[toString]=a would vanish instead of filtering: refused instead.
+    const inherited = key.split(/[[\]]+/).find((segment) => segment !== '' && isInheritedName(segment));
+    if (inherited !== undefined) throw errors.invalidQuery(`Query parameter name "${key.slice(0, 80)}" uses "${inherited}", which is not accepted as a name`);
   }
   return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
 }

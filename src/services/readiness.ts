@@ -11,7 +11,10 @@ export interface ReadinessReport {
 
 /** `key_rotation`, reported only while TESSERA_ENCRYPTION_KEY_PREVIOUS is set. */
 export const ROTATION_PENDING = 'pending: data sealed with a previous key remains; run keys rotate';
-export const ROTATION_DONE = 'done: the canary is under the current key; TESSERA_ENCRYPTION_KEY_PREVIOUS can go once keys rotate reports nothing to re-seal';
+// Not "done": the canary is under the current key also before any rotation ran (the first step of
+// a rollout across replicas), and a replica still sealing with an old key may write after it.
+export const ROTATION_DONE =
+  'canary under the current key: TESSERA_ENCRYPTION_KEY_PREVIOUS can go once every replica has the new key and keys rotate reports nothing to re-seal';
 
 /** One check may take this long; a hung database must not hang the probe too (the balancer would time out and guess). */
 export const CHECK_TIMEOUT_MS = 2_000;
@@ -34,7 +37,20 @@ export class Readiness {
     private readonly timeoutMs = CHECK_TIMEOUT_MS,
   ) {}
 
-  async check(): Promise<ReadinessReport> {
+  /** The probe running now: /ready is public and never queued, so a flood of it shares one probe. */
+  private inFlight?: Promise<ReadinessReport>;
+
+  check(): Promise<ReadinessReport> {
+    this.inFlight ??= this.probe().finally(() => (this.inFlight = undefined));
+    // Draining is read after the probe, so a SIGTERM during a shared probe still shows.
+    return this.inFlight.then(({ checks }) => {
+      const withDrain = this.draining ? { ...checks, draining: 'shutting down' } : checks;
+      const ok = checks.database === 'ok' && checks.migrations === 'ok' && checks.encryption_key === 'ok';
+      return { ready: ok && !this.draining, checks: withDrain };
+    });
+  }
+
+  private async probe(): Promise<ReadinessReport> {
     const { store, box, redis } = this.deps;
     let canary: CanaryState | undefined;
     const [database, migrations, encryptionKey] = await Promise.all([
@@ -48,9 +64,7 @@ export class Readiness {
     // Informational, never a reason to be unready: the replica reads old and new values alike.
     if (box.previousKeyIds.length && canary) checks.key_rotation = canary === 'current' ? ROTATION_DONE : ROTATION_PENDING;
     if (redis) checks.redis = (await redis.check()).detail;
-    if (this.draining) checks.draining = 'shutting down';
-    const ready = database === 'ok' && migrations === 'ok' && encryptionKey === 'ok' && !this.draining;
-    return { ready, checks };
+    return { ready: database === 'ok' && migrations === 'ok' && encryptionKey === 'ok', checks };
   }
 
   private async run(fn: () => Promise<void>): Promise<string> {

@@ -139,6 +139,37 @@ test('the 503 is the contract envelope with TESSERA_OVERLOADED; /health and /rea
   hold = false;
 });
 
+test('clients that pipeline requests and hang up free every slot and queue place they held', { timeout: 90_000 }, async () => {
+  await holdProvider();
+  const before = stub.requests.length;
+  const { port } = new URL(stack.apiUrl);
+  const get = `GET /proxy/items?integrated_account_id=${account} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${stack.token}\r\n\r\n`;
+  // Each socket sends two requests at once: the first takes a slot, the second waits behind it
+  // (its response cannot start before the first's). 10 sockets: 10 running, 10 queued.
+  const sockets = await Promise.all(
+    Array.from(
+      { length: RUNNING },
+      () =>
+        new Promise<net.Socket>((resolve) => {
+          const socket = net.connect(Number(port), '127.0.0.1', () => {
+            socket.write(get + get);
+            resolve(socket);
+          });
+          socket.on('error', () => {});
+        }),
+    ),
+  );
+  await until(() => stub.requests.length - before >= RUNNING);
+  for (const socket of sockets) socket.destroy();
+  // Let the provider answer the calls already made; their clients are gone.
+  release();
+  hold = false;
+  // Were any slot still held, this would wait in the queue (120 s here) and time out at 20 s.
+  const res = await stack.api(`/proxy/items?integrated_account_id=${account}`, { signal: AbortSignal.timeout(20_000) });
+  assert.equal(res.status, 200, await res.text());
+  assert.equal(stub.requests.length - before, RUNNING + 1, 'the queued second requests of the dropped sockets never ran');
+});
+
 test('a client that never finishes its headers gets 408 TESSERA_REQUEST_TIMEOUT, not silence (TESSERA_HEADERS_TIMEOUT_MS)', { timeout: 60_000 }, async () => {
   const slow = await startCustomStack(catalog.dir, { TESSERA_HEADERS_TIMEOUT_MS: '300', TESSERA_REQUEST_TIMEOUT_MS: '600' });
   try {

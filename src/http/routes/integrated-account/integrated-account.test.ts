@@ -242,6 +242,8 @@ test('filters and bodies the store could not take are 400s, not store errors', a
     ['GET', '/integrated-account?tenant_id[x]=a', undefined, /tenant_id\[x\] is not supported; use tenant_id=a, tenant_id\[\]=a/],
     ['GET', '/integrated-account?tenant_id[][a]=1', undefined, /tenant_id must be a list of strings, got an object in it/],
     ['GET', '/integrated-account?tenant_id=', undefined, /tenant_id is empty; leave it out/],
+    ['GET', '/integrated-account?tenant_id[toString]=a', undefined, /uses "toString", which is not accepted as a name/],
+    ['GET', '/integrated-account?integration.name=zzz&integration[name]=neon', undefined, /integration.name is given twice/],
     [
       'GET',
       '/integrated-account?tenant=a',
