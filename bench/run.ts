@@ -134,21 +134,8 @@ const stack = await startTestStack();
 try {
   const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
   /** A Neon account on the 1 200-member org, with whatever else the row needs. */
-  const neonAccount = async (extra: Record<string, unknown> = {}) => {
-    const created = await stack.api('/integrated-account', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        tenant_id: 'bench',
-        integration: 'neon',
-        context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
-        integration_override: { base_url: stack.simulators.neon },
-        ...extra,
-      }),
-    });
-    if (created.status !== 200) throw new Error(`creating a bench account failed: ${created.status} ${await created.text()}`);
-    return ((await created.json()) as { id: string }).id;
-  };
+  const neonAccount = (extra: Record<string, unknown> = {}) =>
+    stack.connect('neon', { tenant_id: 'bench', context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID }, ...extra });
   const account = await neonAccount();
 
   const upstream = () =>

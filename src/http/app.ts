@@ -11,7 +11,7 @@ import { proxyRoutes } from './routes/proxy/proxy.ts';
 import { customRoutes } from './routes/custom/custom.ts';
 import { idempotency } from './idempotency.ts';
 import { requestBodyLimit } from './body-limit.ts';
-import { refuseControlCharactersInPath } from './path-guard.ts';
+import { collapseLeadingSlashes, refuseControlCharactersInPath } from './path-guard.ts';
 import { rateLimit } from './rate-limit.ts';
 import { createMetrics, metricsHandler } from './metrics.ts';
 import { engineObserver, observeRequests } from './request-log.ts';
@@ -23,7 +23,7 @@ import { ROUTE_DOCS } from './openapi/route-docs.ts';
 import { oauth2Routes } from './routes/oauth2/oauth2.ts';
 import { unifiedMetaRoutes } from './routes/unified/meta.ts';
 import type { HttpEnv } from './types.ts';
-import { collapseLeadingSlashes, methodsForPath } from './method-not-allowed.ts';
+import { methodsForPath } from './method-not-allowed.ts';
 import { noopTracing, type Tracing } from '../observability/tracing.ts';
 
 /**

@@ -6,7 +6,7 @@ import { errors, isTesseraError } from '../errors/catalogue.ts';
 import type { Logger } from '../logger.ts';
 import type { IdempotencyClaim, IdempotencyRecord, Store } from '../store/types.ts';
 import type { HttpEnv } from './types.ts';
-import { collapseLeadingSlashes } from './method-not-allowed.ts';
+import { collapseLeadingSlashes } from './path-guard.ts';
 
 /**
  * `Idempotency-Key` on POST and PATCH (docs/contract.md §1.1): a write runs once per (environment,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestStack, type TestStack } from '../../test/helpers/stack.ts';
-import { collapseLeadingSlashes } from './method-not-allowed.ts';
+import { collapseLeadingSlashes } from './path-guard.ts';
 
 let stack: TestStack;
 before(async () => {

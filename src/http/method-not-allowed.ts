@@ -28,8 +28,3 @@ function patternOf(path: string): RegExp {
     .join('/');
   return new RegExp(`^${body}/?$`);
 }
-
-/** `//unified/…` (an SDK whose base URL ends in `/`) is `/unified/…`: only the leading run collapses. */
-export function collapseLeadingSlashes(path: string): string {
-  return path.startsWith('//') ? path.replace(/^\/+/, '/') : path;
-}

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/catalogue.ts';
 import type { Logger } from '../logger.ts';
 import { JSON_TYPE } from '../media-types.ts';
-import { collapseLeadingSlashes } from './method-not-allowed.ts';
+import { collapseLeadingSlashes } from './path-guard.ts';
 
 /**
  * Admission control for one replica: at most `maxConcurrent` requests are handled at once; the

@@ -19,3 +19,8 @@ export function refuseControlCharactersInPath(): MiddlewareHandler<HttpEnv> {
     await next();
   };
 }
+
+/** `//unified/…` (an SDK whose base URL ends in `/`) is `/unified/…`: only the leading run collapses. */
+export function collapseLeadingSlashes(path: string): string {
+  return path.startsWith('//') ? path.replace(/^\/+/, '/') : path;
+}

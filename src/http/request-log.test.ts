@@ -117,18 +117,11 @@ describe('request log', () => {
   });
 
   test('a revoked key: the warning written inside the request carries its id; the later refusal names the integration', async () => {
-    const created = await stack.api('/integrated-account?keep_on_validation_error=true', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        tenant_id: 'log-test',
-        integration: 'neon',
-        context: { api_key: 'revoked-key-for-the-log-test', org_id: 'org-log-test' },
-        integration_override: { base_url: stack.simulators.neon },
-      }),
-    });
-    assert.equal(created.status, 200, await created.clone().text());
-    const revoked = ((await created.json()) as { id: string }).id;
+    const revoked = await stack.connect(
+      'neon',
+      { tenant_id: 'log-test', context: { api_key: 'revoked-key-for-the-log-test', org_id: 'org-log-test' } },
+      '?keep_on_validation_error=true',
+    );
 
     const first = await stack.api(`/proxy/members?integrated_account_id=${revoked}`, { headers: { 'x-request-id': 'revoked-1' } });
     assert.equal(first.status, 401, await first.text());

@@ -21,6 +21,12 @@ export interface TestStack {
   dataDir: string;
   /** fetch against the API with the sandbox token. */
   api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
+  /**
+   * POST /integrated-account for `integration` against its bundled simulator (`base_url`
+   * overridden); `body` adds to or replaces the rest, `query` is appended (`?keep_on_validation_error=true`).
+   * Throws unless the answer is 200; returns the account's id.
+   */
+  connect(integration: string, body: Record<string, unknown>, query?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,8 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     simulators[name] = sandbox.simulators[i].baseUrl;
   });
   const token = sandbox.file.token;
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(server.url + p, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } });
   return {
     apiUrl: server.url,
     token,
@@ -52,7 +60,16 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     simulators,
     services,
     dataDir,
-    api: (p, init = {}) => fetch(server.url + p, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } }),
+    api,
+    async connect(integration, body, query = '') {
+      const res = await api(`/integrated-account${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant_id: 'test', integration, integration_override: { base_url: simulators[integration] }, ...body }),
+      });
+      if (res.status !== 200) throw new Error(`connecting a ${integration} account failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
     async close() {
       await server.close();
       await sandbox.close();
