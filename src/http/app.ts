@@ -25,6 +25,17 @@ import { unifiedMetaRoutes } from './routes/unified/meta.ts';
 import type { HttpEnv } from './types.ts';
 import { methodsForPath } from './method-not-allowed.ts';
 import { noopTracing, type Tracing } from '../observability/tracing.ts';
+import { confineAccountTokens } from './account-token-scope.ts';
+import { apiTokenRoutes } from './routes/api-token/api-token.ts';
+import { batchRequestRoutes } from './routes/batch-request/batch-request.ts';
+import { connectAccountRoutes } from './routes/connect-account/connect-account.ts';
+import { environmentIntegrationRoutes } from './routes/environment-integration/environment-integration.ts';
+import { environmentRoutes } from './routes/environment/environment.ts';
+import { integratedAccountToolsRoutes } from './routes/integrated-account/tools.ts';
+import { linkTokenRoutes } from './routes/link-token/link-token.ts';
+import { logRoutes } from './routes/log/log.ts';
+import { unifiedModelRoutes } from './routes/unified-model/unified-model.ts';
+import { webhookRoutes } from './routes/webhook/webhook.ts';
 
 /**
  * The HTTP surface. Routes mirror URL paths under routes/; everything else is middleware.
@@ -57,11 +68,14 @@ export function createHttpApp(services: AppServices, tracing: Tracing = noopTrac
     openapiRoutes(() => app.routes, ROUTE_DOCS),
   );
   app.route('/oauth2', oauth2Routes()); // before the token middleware: /callback is reached by a browser
+  app.route('/connect-account', connectAccountRoutes()); // a browser page: the link token is its credential
 
   app.use('*', async (c, next) => {
     c.set('principal', await authenticate(services.store, c.req.header('authorization')));
     await next();
   });
+  // An integrated-account token reaches its account's data plane and /integrated-account/me only.
+  app.use('*', confineAccountTokens());
   if (services.config.metrics === 'token') app.get('/metrics', metricsHandler(metrics));
   app.use(
     '*',
@@ -76,8 +90,17 @@ export function createHttpApp(services: AppServices, tracing: Tracing = noopTrac
   app.route('/unified', unifiedRoutes());
   app.route('/proxy', proxyRoutes());
   app.route('/custom', customRoutes());
+  app.route('/batch-request', batchRequestRoutes());
   app.route('/', capabilitiesRoutes());
+  app.route('/integrated-account', integratedAccountToolsRoutes());
   app.route('/integrated-account', integratedAccountRoutes());
+  app.route('/environment', environmentRoutes());
+  app.route('/api-token', apiTokenRoutes());
+  app.route('/environment-integration', environmentIntegrationRoutes());
+  app.route('/link-token', linkTokenRoutes());
+  app.route('/webhook', webhookRoutes());
+  app.route('/log', logRoutes());
+  app.route('/unified-model', unifiedModelRoutes());
   app.route('/integration', integrationRoutes());
   app.route('/environment-unified-model-resource-method', environmentMappingRoutes());
 

@@ -40,7 +40,7 @@ function app(timings: IdempotencyTimings, respond: () => Response | Promise<Resp
   const hono = new Hono<HttpEnv>();
   hono.use('*', async (c, next) => {
     c.set('services', services);
-    c.set('principal', { environmentId: 'env-1', tokenId: 't' });
+    c.set('principal', { environmentId: 'env-1', tokenId: 't', role: 'admin' });
     await next();
   });
   hono.use('/w/*', idempotency());

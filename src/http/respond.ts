@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { errors, isTesseraError, reasonPhrase, TesseraError } from '../errors/catalogue.ts';
 
 import { JSON_TYPE } from '../media-types.ts';
+import type { Principal } from '../services/tokens.ts';
 import { parseJsonBody } from './json-body.ts';
 
 export { JSON_TYPE };
@@ -37,8 +38,19 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   return parseJsonBody(await c.req.text());
 }
 
+/**
+ * The request's query string. Under an integrated-account token the account is implied: its id
+ * is added when the caller left it out (account-token-scope.ts refused any other account first).
+ */
 export function rawQueryString(c: Context): string {
   const url = c.req.url;
   const i = url.indexOf('?');
-  return i === -1 ? '' : url.slice(i + 1);
+  const query = i === -1 ? '' : url.slice(i + 1);
+  const implied = (c.get('principal') as Principal | undefined)?.integratedAccountId;
+  if (!implied || hasAccountId(query)) return query;
+  return query ? `${query}&integrated_account_id=${implied}` : `integrated_account_id=${implied}`;
+}
+
+function hasAccountId(query: string): boolean {
+  return /(^|&)integrated_account_id(=|&|$)/.test(query);
 }

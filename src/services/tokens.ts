@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors } from '../errors/catalogue.ts';
-import type { ApiTokenRecord, EnvironmentRecord, Store } from '../store/types.ts';
+import type { ApiTokenRecord, EnvironmentRecord, Store, TokenRole } from '../store/types.ts';
 
 /** API tokens are random secrets shown once; only their SHA-256 is stored. */
 export const TOKEN_PREFIX = 'tsk_';
@@ -14,7 +14,15 @@ export interface IssuedToken {
   record: ApiTokenRecord;
 }
 
-export async function issueApiToken(store: Store, environmentId: string, name: string): Promise<IssuedToken> {
+export interface TokenOptions {
+  /** Default `admin`: the operator's tokens (bootstrap, CLI, sandbox) may manage API tokens. */
+  role?: TokenRole;
+  expires_at?: string | null;
+  integrated_account_id?: string | null;
+  created_by?: string | null;
+}
+
+export async function issueApiToken(store: Store, environmentId: string, name: string, options: TokenOptions = {}): Promise<IssuedToken> {
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const ts = new Date().toISOString();
   const record = await store.createApiToken({
@@ -22,8 +30,11 @@ export async function issueApiToken(store: Store, environmentId: string, name: s
     environment_id: environmentId,
     name,
     token_hash: hashToken(token),
-    expires_at: null,
+    expires_at: options.expires_at ?? null,
     revoked_at: null,
+    role: options.role ?? 'admin',
+    integrated_account_id: options.integrated_account_id ?? null,
+    created_by: options.created_by ?? null,
     created_at: ts,
     updated_at: ts,
   });
@@ -40,6 +51,9 @@ export async function ensureEnvironment(store: Store, name: string): Promise<Env
 export interface Principal {
   environmentId: string;
   tokenId: string;
+  role: TokenRole;
+  /** Set for an integrated-account token: the only account it reaches (http/account-token-scope.ts). */
+  integratedAccountId?: string;
 }
 
 export async function authenticate(store: Store, authorization: string | undefined): Promise<Principal> {
@@ -50,6 +64,12 @@ export async function authenticate(store: Store, authorization: string | undefin
   const record = await store.findApiTokenByHash(hashToken(match[1]));
   if (!record || record.revoked_at) throw errors.unauthorized();
   if (record.expires_at && record.expires_at <= new Date().toISOString())
-    throw errors.unauthorized(`The API token expired at ${record.expires_at}; create a new one`);
-  return { environmentId: record.environment_id, tokenId: record.id };
+    throw errors.unauthorized(
+      record.role === 'integrated_account'
+        ? `The integrated-account token expired at ${record.expires_at}; request a new one with POST /integrated-account/token`
+        : `The API token expired at ${record.expires_at}; create a new one`,
+    );
+  const principal: Principal = { environmentId: record.environment_id, tokenId: record.id, role: record.role };
+  if (record.role === 'integrated_account' && record.integrated_account_id) principal.integratedAccountId = record.integrated_account_id;
+  return principal;
 }

@@ -1,3 +1,8 @@
+import type { EnvironmentIntegrationRows } from './environment-integration-rows.ts';
+import type { LinkTokenRows } from './link-token-rows.ts';
+import type { RequestLogRows } from './request-log-rows.ts';
+import type { WebhookRows } from './webhook-rows.ts';
+
 /**
  * Store records: what the database holds, kept apart from the API's response types
  * (src/http/…/*.types.ts). Contexts here are plaintext; encryption happens inside the store.
@@ -10,6 +15,13 @@ export interface EnvironmentRecord {
   updated_at: string;
 }
 
+/**
+ * What a token may do. `admin`: everything in its environment, managing API tokens included (the
+ * operator's tokens: bootstrap, CLI, sandbox). `standard`: everything except creating or deleting
+ * API tokens. `integrated_account`: one account's data plane and /integrated-account/me, 15 minutes.
+ */
+export type TokenRole = 'admin' | 'standard' | 'integrated_account';
+
 export interface ApiTokenRecord {
   id: string;
   environment_id: string;
@@ -17,8 +29,22 @@ export interface ApiTokenRecord {
   token_hash: string;
   expires_at: string | null;
   revoked_at: string | null;
+  role: TokenRole;
+  /** Set only for role `integrated_account`: the one account the token reaches. */
+  integrated_account_id: string | null;
+  /** The id of the token that created this one, when one did (null for the operator's). */
+  created_by: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** API tokens of an environment (never integrated-account tokens), newest last. */
+export interface ApiTokenFilter {
+  environment_id: string;
+  name?: string | TextMatch;
+  id?: TextMatch;
+  after?: { created_at: string; id: string };
+  limit: number;
 }
 
 export type IntegratedAccountStatus = 'active' | 'connecting' | 'post_install_error' | 'validation_error' | 'needs_reauth';
@@ -145,9 +171,15 @@ export interface Store {
   getEnvironment(id: string): Promise<EnvironmentRecord | undefined>;
   findEnvironmentByName(name: string): Promise<EnvironmentRecord | undefined>;
   listEnvironments(): Promise<EnvironmentRecord[]>;
+  updateEnvironment(id: string, patch: Pick<EnvironmentRecord, 'name'>): Promise<EnvironmentRecord | undefined>;
 
   createApiToken(token: ApiTokenRecord): Promise<ApiTokenRecord>;
   findApiTokenByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined>;
+  listApiTokens(filter: ApiTokenFilter): Promise<ApiTokenRecord[]>;
+  deleteApiToken(id: string): Promise<boolean>;
+  /** Integrated-account tokens: those of one account (it was deleted), or every expired one. */
+  deleteAccountTokens(where: { integrated_account_id: string } | { expired_before: string }): Promise<number>;
 
   createIntegratedAccount(account: NewIntegratedAccount): Promise<IntegratedAccountRecord>;
   getIntegratedAccount(id: string): Promise<IntegratedAccountRecord | undefined>;
@@ -181,4 +213,10 @@ export interface Store {
    * process, so there it just runs `fn`: callers pair it with an in-process lock.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  /** The platform tables, each behind its own small interface (docs/platform.md). */
+  readonly environmentIntegrations: EnvironmentIntegrationRows;
+  readonly linkTokens: LinkTokenRows;
+  readonly webhooks: WebhookRows;
+  readonly requestLogs: RequestLogRows;
 }

@@ -13,6 +13,10 @@ export interface ApiTokensTable {
   token_hash: string;
   expires_at: string | null;
   revoked_at: string | null;
+  /** admin | standard | integrated_account (store/types.ts TokenRole). */
+  role: string;
+  integrated_account_id: string | null;
+  created_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -70,7 +74,95 @@ export interface SettingsTable {
   created_at: string;
 }
 
+/** An integration installed in an environment; absent rows mean installed with defaults (store/types.ts). */
+export interface EnvironmentIntegrationsTable {
+  id: string;
+  environment_id: string;
+  integration: string;
+  /** JSON: deep-merged into the definition for every account of the environment. */
+  override: string;
+  is_enabled: number | boolean;
+  show_in_catalog: number | boolean;
+  is_installed: number | boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LinkTokensTable {
+  id: string;
+  token_hash: string;
+  environment_id: string;
+  tenant_id: string;
+  integration: string | null;
+  integrated_account_id: string | null;
+  redirect_uri: string | null;
+  region: string | null;
+  /** JSON, sealed like an account's context. */
+  context: string;
+  persist_previous_context: number | boolean;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  environment_id: string;
+  target_url: string;
+  /** JSON array of event names. */
+  event_types: string;
+  is_active: number | boolean;
+  /** The signing secret, sealed (`v2:<key id>:…`). */
+  secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The durable outbox: a delivery row exists from the event until it is delivered or gives up. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  environment_id: string;
+  event_type: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  /** pending | delivered | failed */
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestLogsTable {
+  id: string;
+  environment_id: string;
+  /** unified_proxy_api | webhook */
+  log_type: string;
+  integrated_account_id: string | null;
+  integration: string | null;
+  request_id: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  /** JSON: the type's own fields (upstream calls; a webhook delivery's event and attempt). */
+  detail: string;
+  created_at: string;
+}
+
 export interface Database {
+  environment_integrations: EnvironmentIntegrationsTable;
+  link_tokens: LinkTokensTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  request_logs: RequestLogsTable;
   settings: SettingsTable;
   environment_mappings: EnvironmentMappingsTable;
   environments: EnvironmentsTable;

@@ -138,6 +138,9 @@ for (const [name, open] of engines) {
         token_hash: `h-${name}`,
         expires_at: null,
         revoked_at: null,
+        role: 'admin',
+        integrated_account_id: null,
+        created_by: null,
         created_at: ts,
         updated_at: ts,
       });

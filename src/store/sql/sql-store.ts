@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { openContext, sealContext, type KeyPredicate, type SecretBox } from '../secret-box.ts';
 import type {
+  ApiTokenFilter,
   ApiTokenRecord,
   EnvironmentMappingFilter,
   EnvironmentMappingRecord,
@@ -18,6 +19,10 @@ import type {
 } from '../types.ts';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.ts';
 import type { Database, IntegratedAccountsTable } from './schema.ts';
+import { SqlEnvironmentIntegrationRows } from './environment-integration-rows.ts';
+import { SqlLinkTokenRows } from './link-token-rows.ts';
+import { SqlRequestLogRows } from './request-log-rows.ts';
+import { SqlWebhookRows } from './webhook-rows.ts';
 
 const now = () => new Date().toISOString();
 
@@ -25,7 +30,7 @@ const now = () => new Date().toISOString();
  * A string column filtered by equality (a plain string) or a TextMatch: `in` any of (an empty list
  * matches nothing), `nin` none of. Column names are this file's own literals, never input.
  */
-function whereText<DB, TB extends keyof DB & string, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, match: string | TextMatch | undefined) {
+export function whereText<DB, TB extends keyof DB & string, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, match: string | TextMatch | undefined) {
   if (match === undefined) return q;
   const ref = sql.ref(column);
   if (typeof match === 'string') return q.where(sql<boolean>`${ref} = ${match}`);
@@ -34,8 +39,18 @@ function whereText<DB, TB extends keyof DB & string, O>(q: SelectQueryBuilder<DB
   return q;
 }
 
+/** A boolean as the dialect stores it (SQLite has no boolean type). */
+export function sqlBool(dialect: 'sqlite' | 'postgres', v: boolean): number | boolean {
+  return dialect === 'sqlite' ? (v ? 1 : 0) : v;
+}
+
 /** One Store for both SQL engines: Kysely builds portable queries, the dialect is the only difference. */
 export class SqlStore implements Store {
+  readonly environmentIntegrations: SqlEnvironmentIntegrationRows;
+  readonly linkTokens: SqlLinkTokenRows;
+  readonly webhooks: SqlWebhookRows;
+  readonly requestLogs: SqlRequestLogRows;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
@@ -43,7 +58,12 @@ export class SqlStore implements Store {
     private readonly isSecret?: KeyPredicate,
     /** Postgres only: a small pool of its own, so lock holders never starve the queries they run. */
     private readonly lockPool?: LockPool,
-  ) {}
+  ) {
+    this.environmentIntegrations = new SqlEnvironmentIntegrationRows(db, dialect, box);
+    this.linkTokens = new SqlLinkTokenRows(db, dialect, box);
+    this.webhooks = new SqlWebhookRows(db, dialect, box);
+    this.requestLogs = new SqlRequestLogRows(db, dialect, box);
+  }
 
   async migrate(): Promise<void> {
     // Kysely looks for its migration tables in every schema it can see; name ours, or another
@@ -129,13 +149,44 @@ export class SqlStore implements Store {
     return this.db.selectFrom('environments').selectAll().orderBy('created_at').execute();
   }
 
+  async updateEnvironment(id: string, patch: Pick<EnvironmentRecord, 'name'>) {
+    const res = await this.db.updateTable('environments').set({ name: patch.name, updated_at: now() }).where('id', '=', id).executeTakeFirst();
+    return Number(res.numUpdatedRows) ? this.getEnvironment(id) : undefined;
+  }
+
   async createApiToken(token: ApiTokenRecord) {
     await this.db.insertInto('api_tokens').values(token).execute();
     return token;
   }
 
   async findApiTokenByHash(hash: string) {
-    return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst() as Promise<ApiTokenRecord | undefined>;
+  }
+
+  async getApiToken(id: string) {
+    return this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst() as Promise<ApiTokenRecord | undefined>;
+  }
+
+  async listApiTokens(f: ApiTokenFilter) {
+    let q = this.db.selectFrom('api_tokens').selectAll().where('environment_id', '=', f.environment_id).where('role', '!=', 'integrated_account');
+    q = whereText(whereText(q, 'name', f.name), 'id', f.id);
+    if (f.after) {
+      const { created_at, id } = f.after;
+      q = q.where((eb) => eb.or([eb('created_at', '>', created_at), eb.and([eb('created_at', '=', created_at), eb('id', '>', id)])]));
+    }
+    return q.orderBy('created_at').orderBy('id').limit(f.limit).execute() as Promise<ApiTokenRecord[]>;
+  }
+
+  async deleteApiToken(id: string) {
+    const res = await this.db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async deleteAccountTokens(where: { integrated_account_id: string } | { expired_before: string }) {
+    let q = this.db.deleteFrom('api_tokens').where('role', '=', 'integrated_account');
+    q =
+      'integrated_account_id' in where ? q.where('integrated_account_id', '=', where.integrated_account_id) : q.where('expires_at', '<', where.expired_before);
+    return Number((await q.executeTakeFirst()).numDeletedRows);
   }
 
   async createIntegratedAccount(account: NewIntegratedAccount) {
@@ -280,7 +331,7 @@ export class SqlStore implements Store {
   }
 
   private bool(v: boolean): number | boolean {
-    return this.dialect === 'sqlite' ? (v ? 1 : 0) : v;
+    return sqlBool(this.dialect, v);
   }
 
   private toRow(r: IntegratedAccountRecord): IntegratedAccountsTable {

@@ -142,6 +142,9 @@ describe('bad input gets a clear 4xx in the envelope', () => {
       token_hash: hashToken(expired),
       expires_at: at,
       revoked_at: null,
+      role: 'admin',
+      integrated_account_id: null,
+      created_by: null,
       created_at: at,
       updated_at: at,
     });
