@@ -9,7 +9,8 @@
  *   4. the same list with the mapping given as an account override (run in the expression sandbox);
  * and, with no network at all, the mapping of 1 200 members by the bundled mapping; then, for
  * every integration that maps usage, the mapping cost per usage row (unified − raw); and the cold
- * start of the compiled server against tsx (bench/cold-start.ts).
+ * start of the compiled server against tsx (bench/cold-start.ts); and Tessera side by side with a
+ * hand-written proxy making the same calls (bench/throughput.ts, bench/baseline-proxy.ts).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
  *
  * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
@@ -22,6 +23,7 @@ import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 import { coldStart } from './cold-start.ts';
 import { connectionsBench } from './connections.ts';
+import { throughputBench } from './throughput.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -188,6 +190,14 @@ try {
   for (let i = 0; i < rounds; i++) await mapUpstreamRecords(input);
   const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
   console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
+  await throughputBench({
+    neon: stack.simulators.neon,
+    apiKey: upstreamKey,
+    orgId: DEFAULT_NEON_BIG_ORG_ID,
+    apiUrl: stack.apiUrl,
+    token: stack.token,
+    accountId: account,
+  });
   await usageRows();
   await coldStart({ neonOrigin: stack.simulators.neon, apiKey: upstreamKey, orgId: DEFAULT_NEON_BIG_ORG_ID });
   await connectionsBench();
