@@ -86,7 +86,7 @@ export async function throughputBench(t: ThroughputTargets): Promise<void> {
 
     // The baseline must answer what Tessera answers, or the comparison means nothing.
     for (const s of scenarios) {
-      const [a, b] = await Promise.all([(await s.tessera()).json(), (await s.baseline()).json()]);
+      const [a, b] = (await Promise.all([(await s.tessera()).json(), (await s.baseline()).json()])) as [any, any];
       // A list is compared by its `result` (Tessera adds next_cursor); a get is the record itself.
       const records = (body: any) => (s.name === 'get' ? body : body.result);
       assert.ok(s.name === 'get' ? a?.id === firstId : a?.result?.length > 0, `Tessera's ${s.name} answered no records`);
