@@ -49,6 +49,22 @@ const envSchema = z.object({
   TESSERA_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   TESSERA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   TESSERA_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(65_000),
+  /** Days persisted request logs are kept (GET /log, docs/logs.md); 0 persists none. */
+  TESSERA_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** Webhook delivery (docs/webhooks.md): loopback targets allowed (the sandbox turns it on), per-attempt timeout, retry waits in seconds (one per retry), outbox poll and claim lease. */
+  TESSERA_WEBHOOK_ALLOW_LOCALHOST: z.enum(['true', 'false', '1', '0']).default('false'),
+  TESSERA_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TESSERA_WEBHOOK_RETRY_SCHEDULE_S: z.string().default('30,120,600,3600,21600,21600,21600'),
+  TESSERA_WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  TESSERA_WEBHOOK_LEASE_S: z.coerce.number().positive().default(60),
+  /** Origins allowed to show the hosted connect page in an iframe (the link SDK's iframe mode), comma-separated; none by default (docs/connect.md). */
+  TESSERA_CONNECT_FRAME_ANCESTORS: z
+    .string()
+    .default('')
+    .refine(
+      (v) => v.split(',').every((o) => !o.trim() || /^https?:\/\/[^/\s;,'"]+$/.test(o.trim())),
+      'must be comma-separated origins such as https://app.example.com (scheme and host, no path)',
+    ),
 });
 
 export interface TesseraConfig {
@@ -86,6 +102,12 @@ export interface TesseraConfig {
   http: { maxConcurrent: number; maxQueued: number; queueTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
+  /** TESSERA_LOG_RETENTION_DAYS: how long GET /log's rows are kept; 0 turns persistence off (docs/logs.md). */
+  logRetentionDays: number;
+  /** Webhook delivery (docs/webhooks.md); attempts = retryScheduleMs.length + 1. */
+  webhooks: { allowLocalhost: boolean; timeoutMs: number; retryScheduleMs: number[]; pollMs: number; leaseMs: number };
+  /** TESSERA_CONNECT_FRAME_ANCESTORS: origins that may frame /connect-account (docs/connect.md). */
+  connectFrameAncestors: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig {
@@ -99,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     port: e.PORT,
     host: e.TESSERA_HOST,
     publicUrl: e.TESSERA_PUBLIC_URL,
+    connectFrameAncestors: e.TESSERA_CONNECT_FRAME_ANCESTORS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     dataDir: path.resolve(e.TESSERA_DATA_DIR),
     databaseUrl: e.TESSERA_DATABASE_URL,
     redisUrl: e.TESSERA_REDIS_URL,
@@ -121,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       requestBudgetMs: e.TESSERA_UPSTREAM_REQUEST_BUDGET_MS,
     },
     pageLimits: { maxRecords: e.TESSERA_IGNORE_LIMIT_MAX_RECORDS, maxPages: e.TESSERA_IGNORE_LIMIT_MAX_PAGES },
+    logRetentionDays: e.TESSERA_LOG_RETENTION_DAYS,
     maxBodyBytes: e.TESSERA_MAX_BODY_BYTES,
     shutdownGraceMs: e.TESSERA_SHUTDOWN_GRACE_MS,
     http: {
@@ -138,5 +164,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       windowSeconds: e.TESSERA_RATE_LIMIT_WINDOW_S,
     },
     metrics: e.TESSERA_METRICS,
+    webhooks: {
+      allowLocalhost: e.TESSERA_WEBHOOK_ALLOW_LOCALHOST === 'true' || e.TESSERA_WEBHOOK_ALLOW_LOCALHOST === '1',
+      timeoutMs: e.TESSERA_WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: retrySchedule(e.TESSERA_WEBHOOK_RETRY_SCHEDULE_S),
+      pollMs: e.TESSERA_WEBHOOK_POLL_MS,
+      leaseMs: e.TESSERA_WEBHOOK_LEASE_S * 1000,
+    },
   };
+}
+
+/** `30,120,600`: the wait before each retry, in seconds; an empty list means one attempt only. */
+function retrySchedule(text: string): number[] {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return parts.map((p) => {
+    const seconds = Number(p);
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new Error(`Invalid configuration: TESSERA_WEBHOOK_RETRY_SCHEDULE_S: "${p}" is not a number of seconds (e.g. 30,120,600)`);
+    return Math.round(seconds * 1000);
+  });
 }

@@ -19,11 +19,13 @@ export const REASON_PHRASES: Record<number, string> = {
   406: 'Not Acceptable',
   408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   431: 'Request Header Fields Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   423: 'Locked',
+  424: 'Failed Dependency',
   425: 'Too Early',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -152,6 +154,14 @@ export const errors = {
   invalidCursor: () => new TesseraError(400, 'Invalid next_cursor', { code: 'TESSERA_INVALID_CURSOR' }),
   staleCursor: (message: string) => new TesseraError(400, message, { code: 'TESSERA_CURSOR_STALE' }),
   oauthState: (message: string) => new TesseraError(400, message, { code: 'TESSERA_OAUTH_STATE_INVALID' }),
+  linkTokenInvalid: () =>
+    new TesseraError(404, 'This link token is unknown: ask the application that sent you here for a new link', { code: 'TESSERA_LINK_TOKEN_INVALID' }),
+  linkTokenExpired: (at: string) =>
+    new TesseraError(410, `This link token expired at ${at}: ask the application that sent you here for a new link`, { code: 'TESSERA_LINK_TOKEN_EXPIRED' }),
+  linkTokenUsed: () =>
+    new TesseraError(410, 'This link token was already used to connect an account: ask the application that sent you here for a new link', {
+      code: 'TESSERA_LINK_TOKEN_USED',
+    }),
   // WWW-Authenticate names the scheme the server expects (RFC 6750 §3).
   unauthorized: (message = 'Invalid API token') => new TesseraError(401, message, { code: 'TESSERA_UNAUTHORIZED', headers: { 'www-authenticate': 'Bearer' } }),
   needsReauth: () => new TesseraError(401, 'Integrated account needs re-authentication', { code: 'TESSERA_ACCOUNT_NEEDS_REAUTH' }),
@@ -164,11 +174,14 @@ export const errors = {
   recordNotFound: (message: string) => new TesseraError(404, message, { code: 'TESSERA_RECORD_NOT_FOUND' }),
   methodNotAllowed: (message: string) => new TesseraError(405, message, { code: 'TESSERA_METHOD_NOT_ALLOWED' }),
   conflict: (message: string) => new TesseraError(409, message, { code: 'TESSERA_CONFLICT' }),
+  integrationDisabled: (message: string) => new TesseraError(409, message, { code: 'TESSERA_INTEGRATION_DISABLED' }),
   idempotencyInProgress: (message: string, retryAfterSeconds: number) =>
     new TesseraError(409, message, { code: 'TESSERA_IDEMPOTENCY_IN_PROGRESS', headers: { 'retry-after': String(retryAfterSeconds) } }),
   idempotencyOutcomeUnknown: (message: string) => new TesseraError(409, message, { code: 'TESSERA_IDEMPOTENCY_OUTCOME_UNKNOWN' }),
   payloadTooLarge: (message: string) => new TesseraError(413, message, { code: 'TESSERA_PAYLOAD_TOO_LARGE' }),
   expressionLimitExceeded: (message: string) => new TesseraError(422, message, { code: 'TESSERA_EXPRESSION_LIMIT_EXCEEDED' }),
+  /** A batch resource skipped because its dependency failed (docs/batch.md). */
+  batchDependencyFailed: (message: string) => new TesseraError(424, message, { code: 'TESSERA_BATCH_DEPENDENCY_FAILED' }),
   rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>
     new TesseraError(429, message, { code: 'TESSERA_RATE_LIMITED', headers: { ...headers, 'retry-after': String(retryAfterSeconds) } }),
   overloaded: (message: string, retryAfterSeconds: number) =>

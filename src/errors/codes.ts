@@ -20,6 +20,9 @@ export const ERROR_CODES = {
   TESSERA_MISSING_BODY_FIELDS: { status: 400, summary: 'Required body fields are missing; truto_error_insight names them.' },
   TESSERA_INVALID_CURSOR: { status: 400, summary: 'next_cursor was not issued by this server for this account and resource, or was altered.' },
   TESSERA_OAUTH_STATE_INVALID: { status: 400, summary: 'The OAuth connect state is unknown, altered or expired.' },
+  TESSERA_LINK_TOKEN_INVALID: { status: 404, summary: 'The link token is unknown: never issued by this server, or mistyped.' },
+  TESSERA_LINK_TOKEN_EXPIRED: { status: 410, summary: 'The link token expired (7 days after it was created).' },
+  TESSERA_LINK_TOKEN_USED: { status: 410, summary: 'The link token already connected an account; each link token connects once.' },
   TESSERA_CURSOR_STALE: {
     status: 400,
     summary: "next_cursor points at an upstream URL whose origin is no longer the account's base URL (the base URL changed since it was issued).",
@@ -41,6 +44,10 @@ export const ERROR_CODES = {
   TESSERA_CONFLICT: {
     status: 409,
     summary: 'The request conflicts with what exists (an override already defined, an Idempotency-Key reused with another request).',
+  },
+  TESSERA_INTEGRATION_DISABLED: {
+    status: 409,
+    summary: "The account's integration is disabled or not installed in this environment (environment-integration); enable or install it first.",
   },
   TESSERA_IDEMPOTENCY_IN_PROGRESS: {
     status: 409,
@@ -68,6 +75,10 @@ export const ERROR_CODES = {
     status: 422,
     summary:
       "Connecting an account, or giving it new credentials, failed the integration's validation (the provider refused the credentials, or a validation step did); nothing was stored.",
+  },
+  TESSERA_BATCH_DEPENDENCY_FAILED: {
+    status: 424,
+    summary: 'POST /batch-request: this resource was not run because the resource it depends_on failed; the message names it.',
   },
   TESSERA_RATE_LIMITED: { status: 429, summary: "Tessera's own rate limit for the token or the account; wait Retry-After seconds." },
   // Remote: the provider's answer (truto_is_remote_error: true)

@@ -7,6 +7,8 @@ import type { HttpEnv } from './types.ts';
 /** The data plane: an integrated-account token reaches these for its own account. */
 const DATA_PLANE = /^\/(unified|proxy|custom)(\/|$)/;
 const ME = '/integrated-account/me';
+/** The account's MCP endpoint (docs/tools.md): its own account's only. */
+const MCP = /^\/integrated-account\/([^/]+)\/mcp$/;
 
 /**
  * Integrated-account tokens (docs/platform.md) are for code running on behalf of one end customer:
@@ -20,6 +22,13 @@ export function confineAccountTokens(): MiddlewareHandler<HttpEnv> {
     if (principal.role !== 'integrated_account') return next();
     const path = c.req.path;
     if (path === ME && (c.req.method === 'GET' || c.req.method === 'PATCH')) return next();
+    const mcp = MCP.exec(path);
+    if (mcp) {
+      if (normaliseUuid(mcp[1]) === principal.integratedAccountId) return next();
+      throw errors.forbidden(
+        `This integrated-account token is bound to account ${principal.integratedAccountId}; it cannot reach the MCP endpoint of ${mcp[1]}`,
+      );
+    }
     if (!DATA_PLANE.test(path)) {
       throw errors.forbidden(
         `An integrated-account token may call only /unified, /proxy, /custom and GET/PATCH ${ME}; use an API token for ${c.req.method} ${path}`,

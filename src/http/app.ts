@@ -26,12 +26,14 @@ import type { HttpEnv } from './types.ts';
 import { methodsForPath } from './method-not-allowed.ts';
 import { noopTracing, type Tracing } from '../observability/tracing.ts';
 import { confineAccountTokens } from './account-token-scope.ts';
+import { accountTokenRoutes } from './routes/integrated-account/account-token.ts';
 import { apiTokenRoutes } from './routes/api-token/api-token.ts';
 import { batchRequestRoutes } from './routes/batch-request/batch-request.ts';
 import { connectAccountRoutes } from './routes/connect-account/connect-account.ts';
 import { environmentIntegrationRoutes } from './routes/environment-integration/environment-integration.ts';
 import { environmentRoutes } from './routes/environment/environment.ts';
 import { integratedAccountToolsRoutes } from './routes/integrated-account/tools.ts';
+import { mcpRoutes } from './routes/mcp/mcp.ts';
 import { linkTokenRoutes } from './routes/link-token/link-token.ts';
 import { logRoutes } from './routes/log/log.ts';
 import { unifiedModelRoutes } from './routes/unified-model/unified-model.ts';
@@ -85,6 +87,8 @@ export function createHttpApp(services: AppServices, tracing: Tracing = noopTrac
   app.use('/unified/*', idempotency());
   app.use('/proxy/*', idempotency());
   app.use('/custom/*', idempotency());
+  // A batch may hold writes: a retried batch with the same key replays its answer instead of writing twice.
+  app.use('/batch-request', idempotency());
   // Meta before the data plane: /unified/{m}/{r}/meta/{method} must never reach it (docs/contract.md §3.1).
   app.route('/unified', unifiedMetaRoutes());
   app.route('/unified', unifiedRoutes());
@@ -92,7 +96,9 @@ export function createHttpApp(services: AppServices, tracing: Tracing = noopTrac
   app.route('/custom', customRoutes());
   app.route('/batch-request', batchRequestRoutes());
   app.route('/', capabilitiesRoutes());
+  app.route('/integrated-account', accountTokenRoutes());
   app.route('/integrated-account', integratedAccountToolsRoutes());
+  app.route('/integrated-account', mcpRoutes());
   app.route('/integrated-account', integratedAccountRoutes());
   app.route('/environment', environmentRoutes());
   app.route('/api-token', apiTokenRoutes());

@@ -5,7 +5,9 @@ import type { EngineObserver } from '../engine/types.ts';
 import { recordUpstreamAttempt, type RequestLogRecord } from '../logger.ts';
 import { bindRequestSpan, noopTracing, type Tracing } from '../observability/tracing.ts';
 import type { AppServices } from '../services/app-services.ts';
+import { dataPlaneRow, loggedPath, requestTypeOf } from '../services/request-log-row.ts';
 import { routeOf, type TesseraMetrics } from './metrics.ts';
+import { collapseLeadingSlashes } from './path-guard.ts';
 import { toTesseraError } from './respond.ts';
 import type { HttpEnv } from './types.ts';
 
@@ -69,6 +71,7 @@ export function observeRequests(services: AppServices, metrics: TesseraMetrics, 
       else if (QUIET_ROUTES.has(route) && status < 400) services.logger.debug(line, 'request');
       else services.logger.info(line, 'request');
       span?.end({ route, status, log: record, errorCode: line.error?.code, stream });
+      persist(c, services, status, seconds * 1000, line.error);
     };
 
     // Only a stream's body is touched: reading `body` makes @hono/node-server rebuild its light
@@ -85,6 +88,32 @@ export function observeRequests(services: AppServices, metrics: TesseraMetrics, 
     c.res.headers.set('x-request-id', id);
     if (!body) finish();
   };
+}
+
+/**
+ * GET /log's row (docs/logs.md) for a data-plane request that got past authentication: handed to
+ * the writer's buffer, never awaited, so the store's speed is not the request's.
+ */
+function persist(c: Context<HttpEnv>, services: AppServices, status: number, ms: number, error: { code: string; message: string } | undefined): void {
+  const principal = c.get('principal');
+  if (!principal || !services.requestLogs.enabled) return;
+  const path = collapseLeadingSlashes(c.req.path);
+  const type = requestTypeOf(path);
+  if (!type) return;
+  const url = c.req.url;
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  services.requestLogs.add(
+    dataPlaneRow({
+      environmentId: principal.environmentId,
+      type,
+      method: c.req.method,
+      path: loggedPath(path, query, services.engineServices.isSecret),
+      status,
+      durationMs: ms,
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+      line: c.get('requestLog'),
+    }),
+  );
 }
 
 /** The reason of a failure, as the client saw it; the stack only for a 5xx, and only here. */

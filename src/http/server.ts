@@ -88,12 +88,15 @@ export async function startHttpServer(services: AppServices, port: number, host:
     });
   });
   const address = server.address() as AddressInfo;
+  // The webhook outbox is worked while the server serves: from now until the drain or close.
+  services.webhooks.worker.start();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
     close: async () => {
+      await services.webhooks.worker.stop();
       server.closeAllConnections();
       if (server.listening) server.close();
       await closed;
@@ -102,6 +105,8 @@ export async function startHttpServer(services: AppServices, port: number, host:
       const started = performance.now();
       draining = true;
       services.readiness.draining = true;
+      // No new delivery starts; the ones in progress finish (within their timeout) during the grace.
+      const workerStopped = services.webhooks.worker.stop();
       // Answers not yet started go out with Connection: close; Node then ends their socket after them.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       server.close(); // stop listening; 'close' fires once the last connection has ended
@@ -122,6 +127,7 @@ export async function startHttpServer(services: AppServices, port: number, host:
         for (const socket of sockets) socket.destroy();
         await closed;
       }
+      await workerStopped;
       return { ms: Math.round(performance.now() - started), forced };
     },
   };

@@ -38,6 +38,8 @@ export interface SandboxOptions {
 
 export async function prepareSandbox(services: AppServices, apiUrl: string, options: SandboxOptions = {}): Promise<SandboxState> {
   const { store, config } = services;
+  // A developer receives webhooks on their own machine (TESSERA_WEBHOOK_ALLOW_LOCALHOST, docs/webhooks.md).
+  services.webhooks.targets.allowLocalhost();
   const env = await ensureEnvironment(store, SANDBOX_ENVIRONMENT);
   const filePath = path.join(config.dataDir, SANDBOX_FILE);
   const previous = readSandboxFile(filePath);

@@ -10,6 +10,7 @@ import type { IntegrationDefinition, MappingConfig } from '../integrations/defin
 import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { IntegratedAccountRecord, Store } from '../store/types.ts';
+import { refusal } from './environment-integrations.ts';
 
 export interface AccountAccessDeps {
   store: Store;
@@ -39,7 +40,27 @@ export interface ResolvedCall {
  * step 2) and the merge (§12.3) cannot drift apart between them.
  */
 export class AccountAccess {
+  /**
+   * The environment-integration override loaded for an account object (environmentLayer), read by
+   * execution() for that same object. Keyed by the object, so it lives exactly as long as the call
+   * that loaded it and execution() can stay synchronous for its callers.
+   */
+  private readonly environmentOverrides = new WeakMap<IntegratedAccountRecord, Record<string, unknown>>();
+
   constructor(private readonly deps: AccountAccessDeps) {}
+
+  /**
+   * The account's environment-integration (docs/platform.md): refuses an integration disabled or
+   * uninstalled in the account's environment (409), and remembers its override for execution().
+   * One indexed lookup per call, on the unique (environment_id, integration) pair.
+   */
+  async environmentLayer<T extends IntegratedAccountRecord>(account: T): Promise<T> {
+    const row = await this.deps.store.environmentIntegrations.get(account.environment_id, account.integration);
+    const refused = refusal(account.integration, account.environment_id, row);
+    if (refused) throw errors.integrationDisabled(refused);
+    if (row && Object.keys(row.override).length) this.environmentOverrides.set(account, row.override);
+    return account;
+  }
 
   integrationOf(name: string): IntegrationDefinition {
     const def = this.deps.catalog.getIntegration(name);
@@ -66,7 +87,7 @@ export class AccountAccess {
     if (account.is_blocked) throw errors.accountBlocked();
     if (account.status === 'needs_reauth') throw errors.needsReauth();
     if (account.is_sandbox && method !== 'list' && method !== 'get') throw errors.methodNotAllowed('Sandbox integrated accounts are read-only');
-    return account;
+    return this.environmentLayer(account);
   }
 
   /**
@@ -96,7 +117,7 @@ export class AccountAccess {
     const integration = this.deps.catalog.getIntegration(account.integration);
     if (!integration) throw errors.integrationNotFound(`Integration ${account.integration} is not installed on this server`);
     return createExecution({
-      integration: effectiveIntegration(integration, account),
+      integration: effectiveIntegration(integration, account, this.environmentOverrides.get(account)),
       account,
       services: this.deps.engineServices,
       config: this.deps.upstream,

@@ -18,12 +18,23 @@ import type { WindowCounter } from '../store/counters/window-counter.ts';
 import { EgressPolicy } from '../upstream/egress-policy.ts';
 import { RequestBudgets } from '../upstream/interceptors/budget.ts';
 import { AccountAccess } from './account-access.ts';
+import { ApiTokensService } from './api-tokens.ts';
+import { EnvironmentIntegrationsService } from './environment-integrations.ts';
+import { EnvironmentsService } from './environments.ts';
+import { AccountTokensService } from './account-tokens.ts';
 import { DiscoveryService } from './discovery.ts';
 import { IntegratedAccountsService, secretFieldNames } from './integrated-accounts.ts';
+import { ConnectAccountService } from './connect-account.ts';
+import { LinkTokensService } from './link-tokens.ts';
 import { ProxyService } from './proxy.ts';
 import { Readiness } from './readiness.ts';
+import { startLogRetention } from './request-log-retention.ts';
+import { RequestLogWriter } from './request-log-writer.ts';
 import { EnvironmentMappingsService } from './environment-mappings.ts';
 import { UnifiedService } from './unified.ts';
+import { BatchService } from './batch/run.ts';
+import { ToolsService } from './tools.ts';
+import { createWebhookSystem, type WebhookSystem } from './webhooks/webhook-system.ts';
 
 /** The composition root: every long-lived part of a running Tessera, built once. */
 export interface AppServices {
@@ -38,9 +49,21 @@ export interface AppServices {
   engineServices: EngineServices;
   access: AccountAccess;
   accounts: IntegratedAccountsService;
+  /** GET/PATCH /environment, /api-token, /environment-integration (docs/platform.md). */
+  environments: EnvironmentsService;
+  apiTokens: ApiTokensService;
+  environmentIntegrations: EnvironmentIntegrationsService;
+  accountTokens: AccountTokensService;
+  /** POST /link-token and the hosted connect page (docs/connect.md). */
+  linkTokens: LinkTokensService;
+  connectAccount: ConnectAccountService;
   discovery: DiscoveryService;
   unified: UnifiedService;
   proxy: ProxyService;
+  /** POST /batch-request (docs/batch.md). */
+  batch: BatchService;
+  /** GET /integrated-account/{id}/tools and the account's MCP endpoint (docs/tools.md). */
+  tools: ToolsService;
   environmentMappings: EnvironmentMappingsService;
   /** Counters of Tessera's own rate limits (docs/contract.md §9). */
   rateLimiter: WindowCounter;
@@ -48,6 +71,10 @@ export interface AppServices {
   egress: EgressPolicy;
   /** GET /ready's checks, and the draining flag the server sets on SIGTERM. */
   readiness: Readiness;
+  /** /webhook, account events into the delivery outbox, and its worker (docs/webhooks.md); the server starts and stops the worker. */
+  webhooks: WebhookSystem;
+  /** Persisted request logs (GET /log, docs/logs.md): buffered off the request path, flushed in batches. */
+  requestLogs: RequestLogWriter;
   close(): Promise<void>;
 }
 
@@ -66,6 +93,7 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   const redis = config.redisUrl ? await import('../store/counters/redis-counter.ts') : undefined;
   const redisCounter = redis ? new FallbackWindowCounter(new redis.RedisWindowCounter(config.redisUrl!).start(), logger) : undefined;
   const rateLimiter: WindowCounter = redisCounter ?? new MemoryWindowCounter();
+  const webhooks = createWebhookSystem(config, { store, catalog, logger });
   const readiness = new Readiness({ store, box, redis: redisCounter });
   const cursors = new CursorCodec(cursorSecret);
   const accountLocks = new InProcessRefreshLock();
@@ -83,7 +111,8 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     persistContext: (accountId, patch) => engineServices.withAccountLock(accountId, () => writeContext(accountId, patch)),
     persistContextUnderLock: (accountId, patch) => writeContext(accountId, patch),
     async markNeedsReauth(accountId, message, requestId) {
-      await store.updateIntegratedAccount(accountId, { status: 'needs_reauth', last_error: message });
+      const updated = await store.updateIntegratedAccount(accountId, { status: 'needs_reauth', last_error: message });
+      if (updated) await webhooks.events.account('integrated_account:authentication_error', updated);
       logger.warn({ request_id: requestId, integrated_account_id: accountId }, 'Integrated account needs re-authentication');
     },
     loadAccount: (accountId) => store.getIntegratedAccount(accountId),
@@ -95,6 +124,13 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
   const access = new AccountAccess({ store, catalog, engineServices, upstream: config.upstream });
   // Overrides are written by API-token holders: they may not read credentials nor move them to another host.
   const overrideRules: OverrideRules = { isSecret, hostAllowed: (url) => egress.checkUrl(url).allowed };
+  const requestLogs = new RequestLogWriter(store.requestLogs, logger, { enabled: config.logRetentionDays > 0 });
+  const logRetention = startLogRetention(store.requestLogs, config.logRetentionDays, logger);
+  const accounts = new IntegratedAccountsService({ store, catalog, access, overrideRules, events: webhooks.events });
+  const linkTokens = new LinkTokensService({ store, catalog, accounts, publicUrl: config.publicUrl });
+  const discovery = new DiscoveryService({ catalog, store, access });
+  const unified = new UnifiedService({ access, engine });
+  const proxy = new ProxyService({ access, cursors });
   return {
     config,
     logger,
@@ -106,15 +142,35 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     engineServices,
     engine,
     access,
-    accounts: new IntegratedAccountsService({ store, catalog, access, overrideRules }),
-    discovery: new DiscoveryService({ catalog, store, access }),
-    unified: new UnifiedService({ access, engine }),
-    proxy: new ProxyService({ access, cursors }),
+    accounts,
+    environments: new EnvironmentsService({ store }),
+    apiTokens: new ApiTokensService({ store }),
+    environmentIntegrations: new EnvironmentIntegrationsService({
+      store,
+      catalog,
+      overrideRules,
+      deleteAccount: (environmentId, id) => accounts.delete(environmentId, id),
+    }),
+    accountTokens: new AccountTokensService({ store, access }),
+    linkTokens,
+    connectAccount: new ConnectAccountService({ linkTokens, accounts, box, oauth: { accounts, box, publicUrl: config.publicUrl } }),
+    discovery,
+    unified,
+    proxy,
+    batch: new BatchService({ access, unified, proxy, logger }),
+    tools: new ToolsService({ catalog, access, discovery }),
     environmentMappings: new EnvironmentMappingsService({ store, catalog, overrideRules }),
     rateLimiter,
     egress,
     readiness,
+    webhooks,
+    requestLogs,
     close: async () => {
+      // First: the worker's sends in progress finish and are recorded while the store is open.
+      await webhooks.close();
+      // After the drain (main.ts): the last requests' log rows, before the store closes.
+      await logRetention.stop();
+      await requestLogs.close();
       await egress.close();
       await rateLimiter.close();
       await store.close();

@@ -14,6 +14,7 @@ import { validateAccountOverride, validateIntegrationOverride } from '../integra
 import { nameText, storedText } from '../query/safe-input.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
+import { environmentIntegrationId, integrationForId } from './environment-integration-id.ts';
 import { failureMessage, tryValidation, validationRefused } from './account-validation.ts';
 
 /** The integrated account as the API shows it (docs/contract.md §10.1): credentials redacted. */
@@ -51,7 +52,7 @@ export function toView(account: IntegratedAccountRecord, catalog: Catalog): Inte
     id: account.id,
     tenant_id: account.tenant_id,
     environment_id: account.environment_id,
-    environment_integration_id: null,
+    environment_integration_id: environmentIntegrationId(account.environment_id, account.integration),
     integration: { id: account.integration, name: account.integration, category: def?.category ?? 'unknown' },
     status: account.status,
     is_sandbox: account.is_sandbox,
@@ -75,6 +76,8 @@ export const createAccountBody = z
     tenant_id: storedText(TENANT_ID_RULE),
     integration: z.union([nameText(), z.object({ name: nameText() })]).optional(),
     integration_name: nameText().optional(),
+    /** Truto's import body names the environment-integration instead of the integration (docs/platform.md). */
+    environment_integration_id: z.string().max(64).optional(),
     context: z.record(z.string(), z.unknown()).default({}),
     authentication_method: storedText({ maxLength: 64 }).optional(),
     region: z.enum(['wnam', 'enam', 'apac', 'eu']).default('wnam'),
@@ -162,6 +165,19 @@ export interface IntegratedAccountsDeps {
   catalog: Catalog;
   access: AccountAccess;
   overrideRules: OverrideRules;
+  /** Told after each change is stored (webhooks, docs/webhooks.md); none: events go nowhere. */
+  events?: AccountEvents;
+}
+
+/** Where account events go: `integrated_account:<what>` with the stored account. */
+export interface AccountEvents {
+  account(type: `integrated_account:${string}`, account: IntegratedAccountRecord): Promise<unknown>;
+}
+
+/** The status event a verdict is announced with, when the status changed. */
+function statusEvent(before: IntegratedAccountStatus | undefined, after: IntegratedAccountStatus) {
+  if (before === after) return undefined;
+  return after === 'active' ? 'integrated_account:active' : after === 'validation_error' ? 'integrated_account:validation_error' : undefined;
 }
 
 export class IntegratedAccountsService {
@@ -169,6 +185,14 @@ export class IntegratedAccountsService {
 
   integrationOf(name: string): IntegrationDefinition {
     return this.app.access.integrationOf(name);
+  }
+
+  /** The integration an environment-integration id of this environment names; another environment's id is not found. */
+  private integrationOfEnvironmentIntegration(environmentId: string, id: string | undefined): string | undefined {
+    if (id === undefined) return undefined;
+    const name = integrationForId(this.app.catalog, environmentId, id);
+    if (!name) throw errors.notFound(`Environment-integration ${id} not found in this environment`);
+    return name;
   }
 
   validateAccountOverride(integration: string, override: Record<string, unknown>) {
@@ -203,7 +227,10 @@ export class IntegratedAccountsService {
     input: z.infer<typeof createAccountBody>,
     options: { keepOnValidationError?: boolean } = {},
   ): Promise<IntegratedAccountRecord> {
-    const name = input.integration_name ?? (typeof input.integration === 'string' ? input.integration : input.integration?.name);
+    const name =
+      input.integration_name ??
+      (typeof input.integration === 'string' ? input.integration : input.integration?.name) ??
+      this.integrationOfEnvironmentIntegration(environmentId, input.environment_integration_id);
     if (!name) throw errors.missingBody(['integration']);
     const def = this.integrationOf(name);
     refuseSealMarkers(input.context);
@@ -228,10 +255,11 @@ export class IntegratedAccountsService {
       created_at: now,
       updated_at: now,
     };
-    const outcome = await tryValidation(this.app.access, candidate, def);
+    // Refused (409) when the integration is disabled or uninstalled here; its override applies to the validation.
+    const outcome = await tryValidation(this.app.access, await this.app.access.environmentLayer(candidate), def);
     if (!outcome.ok && !options.keepOnValidationError) throw validationRefused(def, outcome.error);
     const { id, tenant_id, environment_id, integration, is_sandbox, is_blocked, authentication_method, region } = candidate;
-    return this.app.store.createIntegratedAccount({
+    const created = await this.app.store.createIntegratedAccount({
       ...{ id, tenant_id, environment_id, integration, is_sandbox, is_blocked, authentication_method, region },
       unified_model_override: candidate.unified_model_override,
       integration_override: candidate.integration_override,
@@ -239,6 +267,10 @@ export class IntegratedAccountsService {
       status: outcome.ok ? 'active' : 'validation_error',
       last_error: outcome.ok ? null : failureMessage(outcome.error),
     });
+    await this.app.events?.account('integrated_account:created', created);
+    const event = statusEvent(undefined, created.status);
+    if (event) await this.app.events?.account(event, created);
+    return created;
   }
 
   /** Runs the integration's `validation` action on a stored account: it ends `active` or `validation_error`. */
@@ -253,6 +285,8 @@ export class IntegratedAccountsService {
       lastError = (e as Error).message || 'Validation failed';
     }
     const updated = await this.app.store.updateIntegratedAccount(account.id, { status, last_error: lastError });
+    const event = updated && statusEvent(account.status, updated.status);
+    if (event) await this.app.events?.account(event, updated);
     return updated ?? account;
   }
 
@@ -290,7 +324,7 @@ export class IntegratedAccountsService {
     const needsCheck = context !== undefined && (changed || account.status === 'needs_reauth' || account.status === 'validation_error');
     let verdict: { status: IntegratedAccountStatus; last_error: string | null } | undefined;
     if (needsCheck) {
-      const outcome = await tryValidation(this.app.access, { ...account, ...changes }, def);
+      const outcome = await tryValidation(this.app.access, await this.app.access.environmentLayer({ ...account, ...changes }), def);
       // Only new credentials are refused: re-checking a broken account's unchanged ones (a PATCH of
       // a setting) saves the PATCH and records the verdict, as before.
       if (!outcome.ok && changed && !options.keepOnValidationError) throw validationRefused(def, outcome.error);
@@ -299,12 +333,16 @@ export class IntegratedAccountsService {
     }
     const updated = await this.app.store.updateIntegratedAccount(id, { ...changes, ...verdict });
     if (!updated) throw errors.accountNotFound(id);
+    await this.app.events?.account('integrated_account:updated', updated);
+    const event = verdict && statusEvent(account.status, updated.status);
+    if (event) await this.app.events?.account(event, updated);
     return updated;
   }
 
   async delete(environmentId: string, id: string): Promise<{ id: string }> {
-    await this.get(environmentId, id);
-    await this.app.store.deleteIntegratedAccount(id);
+    const account = await this.get(environmentId, id);
+    // Announced only when this request removed it (two racing deletes announce it once).
+    if (await this.app.store.deleteIntegratedAccount(id)) await this.app.events?.account('integrated_account:deleted', account);
     return { id };
   }
 }

@@ -78,6 +78,8 @@ test('a row another replica rewrites between the read and the write is read agai
     assert.deepEqual(report.failures, []);
     assert.deepEqual(report.tables, {
       integrated_accounts: { resealed: 5, current: 0, failed: 0 },
+      webhooks: { resealed: 0, current: 0, failed: 0 },
+      link_tokens: { resealed: 0, current: 0, failed: 0 },
       settings: { resealed: 1, current: 0, failed: 0 },
     });
     const store = await s.newKeyOnly();
@@ -120,8 +122,86 @@ test('a row that changes on every attempt is reported, and the canary waits for 
     const again = await rotateSealedValues(s.db, s.box);
     assert.deepEqual(again.tables, {
       integrated_accounts: { resealed: 1, current: 4, failed: 0 },
+      webhooks: { resealed: 0, current: 0, failed: 0 },
+      link_tokens: { resealed: 0, current: 0, failed: 0 },
       settings: { resealed: 1, current: 0, failed: 0 },
     });
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('webhook signing secrets are re-sealed with the current key and still open', async () => {
+  const s = await setup();
+  try {
+    // Two webhooks created by a replica sealing with A.
+    const environmentId = (await ensureEnvironment(s.oldReplica, 'rotation')).id;
+    const ts = new Date().toISOString();
+    const hooks = ['whsec-one', 'whsec-two'].map((secret) => ({
+      id: randomUUID(),
+      environment_id: environmentId,
+      target_url: 'https://hooks.example.com/x',
+      event_types: ['*'],
+      is_active: true,
+      secret,
+      created_at: ts,
+      updated_at: ts,
+    }));
+    for (const h of hooks) await s.oldReplica.webhooks.create(h);
+    const report = await rotateSealedValues(s.db, s.box);
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(report.tables.webhooks, { resealed: 2, current: 0, failed: 0 });
+    const rows = await s.db.selectFrom('webhooks').select(['id', 'secret']).execute();
+    for (const row of rows) assert.ok(row.secret.startsWith(`v2:${keyIdOf(s.keyB)}:`), 'sealed under B');
+    // A replica with B alone opens them: A can be retired.
+    const store = await s.newKeyOnly();
+    try {
+      for (const h of hooks) assert.equal((await store.webhooks.get(h.id))!.secret, h.secret);
+    } finally {
+      await store.close();
+    }
+    const again = await rotateSealedValues(s.db, s.box);
+    assert.deepEqual(again.tables.webhooks, { resealed: 0, current: 2, failed: 0 });
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test("link tokens' contexts are re-sealed with the current key and still open", async () => {
+  const s = await setup();
+  try {
+    const environmentId = (await ensureEnvironment(s.oldReplica, 'rotation')).id;
+    const ts = new Date().toISOString();
+    const token = {
+      id: randomUUID(),
+      token_hash: randomUUID(),
+      environment_id: environmentId,
+      tenant_id: 'acme',
+      integration: 'neon',
+      integrated_account_id: null,
+      redirect_uri: null,
+      region: null,
+      context: { api_key: 'napi-in-a-link-token', team: 'blue' },
+      persist_previous_context: false,
+      integration_override: {},
+      scopes: null,
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+      used_at: null,
+      created_at: ts,
+    };
+    await s.oldReplica.linkTokens.create(token);
+    const report = await rotateSealedValues(s.db, s.box);
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(report.tables.link_tokens, { resealed: 1, current: 0, failed: 0 });
+    const row = await s.db.selectFrom('link_tokens').select('context').executeTakeFirstOrThrow();
+    assert.match(row.context, new RegExp(`v2:${keyIdOf(s.keyB)}:`));
+    assert.doesNotMatch(row.context, /napi-in-a-link-token/);
+    const store = await s.newKeyOnly();
+    try {
+      assert.deepEqual((await store.linkTokens.findByHash(token.token_hash))!.context, token.context);
+    } finally {
+      await store.close();
+    }
   } finally {
     await s.cleanup();
   }

@@ -13,6 +13,8 @@ import { CONNECT_TIMEOUT_MS } from './sql/sql-store.ts';
  *
  * Where sealed values live (every caller of the secret box that stores what it seals):
  * - `integrated_accounts.context`: each secret as `{"$enc": "…"}` inside the JSON (sql-store.ts);
+ * - `webhooks.secret`: each webhook's signing secret, one sealed value (sql/webhook-rows.ts);
+ * - `link_tokens.context`: like an account's context, `{"$enc"}` markers in JSON (sql/link-token-rows.ts);
  * - `settings.encryption_canary`: the whole value (canary.ts), re-sealed last, and only when
  *   everything else is under the current key, so a canary under the current key means the
  *   rotation is complete.
@@ -30,7 +32,7 @@ import { CONNECT_TIMEOUT_MS } from './sql/sql-store.ts';
 
 /** A column that stores sealed values: `json` holds `{"$enc"}` markers at any depth, `whole` is one sealed value. */
 interface SealedColumn {
-  table: 'integrated_accounts' | 'settings';
+  table: 'integrated_accounts' | 'settings' | 'webhooks' | 'link_tokens';
   id: string;
   column: string;
   kind: 'json' | 'whole';
@@ -39,6 +41,8 @@ interface SealedColumn {
 }
 
 const ACCOUNTS: SealedColumn = { table: 'integrated_accounts', id: 'id', column: 'context', kind: 'json' };
+const WEBHOOK_SECRETS: SealedColumn = { table: 'webhooks', id: 'id', column: 'secret', kind: 'whole' };
+const LINK_TOKENS: SealedColumn = { table: 'link_tokens', id: 'id', column: 'context', kind: 'json' };
 const CANARY: SealedColumn = { table: 'settings', id: 'key', column: 'value', kind: 'whole', only: CANARY_SETTING };
 
 export interface TableCounts {
@@ -89,6 +93,8 @@ export async function rotateSealedValues(db: Kysely<Database>, box: SecretBox, o
     canaryDeferred: false,
   };
   await rotateColumn(db, box, ACCOUNTS, report, options, true);
+  await rotateColumn(db, box, WEBHOOK_SECRETS, report, options, true);
+  await rotateColumn(db, box, LINK_TOKENS, report, options, true);
   // Last, and only when everything else is current: the canary under the current key is the mark of a finished rotation.
   await rotateColumn(db, box, CANARY, report, options, report.failures.length === 0);
   return report;

@@ -1,4 +1,4 @@
-import type { DateRange, TextMatch } from './types.ts';
+import type { DateRange, TextMatch } from './filters.ts';
 
 /** What GET /log serves (docs/logs.md): data-plane requests and webhook delivery attempts. */
 export type LogType = 'unified_proxy_api' | 'webhook';
@@ -31,7 +31,10 @@ export interface RequestLogFilter {
   integration?: string | TextMatch;
   request_id?: string | TextMatch;
   method?: string | TextMatch;
-  status?: number[];
+  /** Any of `in`, none of `nin` (a plain list is `in`). */
+  status?: number[] | { in?: number[]; nin?: number[] };
+  /** Rows whose path starts with any of these (`/unified/`, `/proxy/`): the request type. Our own literals, never input. */
+  path_prefix?: string[];
   created_at?: DateRange;
   /** Exclusive bound on (created_at, id), newest first. */
   before?: { created_at: string; id: string };

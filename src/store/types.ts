@@ -68,10 +68,8 @@ export interface IntegratedAccountRecord {
   updated_at: string;
 }
 
-/** A string column's filter: a plain string is equality; `in` any of, `nin` none of (both may apply). */
-export type TextMatch = { in?: string[]; nin?: string[] };
-/** Bounds on an ISO 8601 timestamp column. */
-export type DateRange = Partial<Record<'gt' | 'gte' | 'lt' | 'lte', string>>;
+export type { DateRange, TextMatch } from './filters.ts';
+import type { DateRange, TextMatch } from './filters.ts';
 
 export interface IntegratedAccountFilter {
   environment_id: string;

@@ -110,6 +110,29 @@ export class IntegratedAccountsApi extends AdminResource<IntegratedAccount> {
   delete(id: string, request?: RequestOptions): Promise<DeleteResult> {
     return this.http.request<DeleteResult>('DELETE', `${this.path}/${seg(id)}`, request);
   }
+
+  /**
+   * GET /integrated-account/{id}/tools (docs/tools.md): the account's methods as tools with JSON
+   * Schemas. Sends what Truto's SDK sends, `methods=list,get&tags=a,b`, and returns the array.
+   */
+  async tools(id: string, methods?: string[], tags?: string[], request?: RequestOptions): Promise<AccountTool[]> {
+    const query = { methods: methods?.join(','), tags: tags?.join(',') };
+    return (await this.http.request<ListEnvelope<AccountTool>>('GET', `${this.path}/${seg(id)}/tools`, { ...request, query })).result;
+  }
+}
+
+/** One tool of GET /integrated-account/{id}/tools. */
+export interface AccountTool {
+  name: string;
+  description: string;
+  kind: 'unified' | 'proxy';
+  model?: string;
+  resource: string;
+  method: string;
+  query_schema: Record<string, unknown>;
+  body_schema: Record<string, unknown>;
+  required: string[];
+  tags: string[];
 }
 
 export class IntegrationsApi extends AdminResource<Integration> {

@@ -39,6 +39,7 @@ export { CustomApi, type CustomQuery } from './custom-api.ts';
 export {
   IntegratedAccountsApi,
   IntegrationsApi,
+  type AccountTool,
   type AccountWriteOptions,
   type AdminQuery,
   type CreateIntegratedAccount,
@@ -46,6 +47,11 @@ export {
   type Integration,
   type UpdateIntegratedAccount,
 } from './admin-api.ts';
+export { LogApi, type LogQuery, type LogRecord, type LogType, type UpstreamCall } from './log-api.ts';
+export { LinkTokenApi, type CreateLinkToken, type LinkToken } from './link-token-api.ts';
+export * from './platform-api.ts';
+export { BatchRequestApi, type BatchRequestBody, type BatchResource, type BatchResponse } from './batch-api.ts';
+export * from './webhook-api.ts';
 export type * from './models.gen.ts';
 
 export default Tessera;

@@ -230,3 +230,17 @@ function installRetryOn401(exec: Execution) {
     return send(swapToken(request, current, fresh));
   };
 }
+
+/**
+ * Renews the account's token now, whatever its expiry (POST /integrated-account/refresh-credentials),
+ * through the same lock and coalescing as a refresh before a call. Says why when it cannot.
+ */
+export async function refreshNow(exec: Execution): Promise<'refreshed' | 'not_oauth2' | 'no_refresh_token'> {
+  if (!oauth2Credentials(exec.integration)) return 'not_oauth2';
+  const settings = resolveSettings(exec.integration, exec.credentials);
+  const token = readToken(exec.credentials);
+  const grant = grantFor(token, settings);
+  if (!grant) return 'no_refresh_token';
+  await renew(exec, settings, token, grant);
+  return 'refreshed';
+}

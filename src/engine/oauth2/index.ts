@@ -1,5 +1,5 @@
 /** OAuth 2.0 credentials for oauth2 integrations (docs/oauth2.md). */
-export { ensureFreshToken } from './ensure-fresh-token.ts';
+export { ensureFreshToken, refreshNow } from './ensure-fresh-token.ts';
 export { InProcessRefreshLock, type RefreshLock } from './refresh-lock.ts';
 export { authorizationUrl, exchangeAuthorizationCode, type AuthorizeUrlInput, type CodeExchangeInput } from './authorization-code.ts';
 export { checkOAuth2Context, resolveSettings, oauth2Credentials, type OAuth2Settings } from './settings.ts';

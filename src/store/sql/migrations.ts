@@ -157,6 +157,9 @@ const migrations: Record<string, Migration> = {
         .addColumn('region', 'varchar(16)')
         .addColumn('context', 'text', (c) => c.notNull())
         .addColumn('persist_previous_context', 'boolean', (c) => c.notNull().defaultTo(false))
+        // JSON: the account's integration_override (as POST /integrated-account takes it) and the OAuth scopes.
+        .addColumn('integration_override', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('scopes', 'text')
         .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('used_at', 'varchar(32)')
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())

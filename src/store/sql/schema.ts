@@ -100,6 +100,10 @@ export interface LinkTokensTable {
   /** JSON, sealed like an account's context. */
   context: string;
   persist_previous_context: number | boolean;
+  /** JSON object: deep-merged into the integration for the account the token creates (no secrets: checked on creation). */
+  integration_override: string;
+  /** JSON array of OAuth scopes, or null for the integration's own. */
+  scopes: string | null;
   expires_at: string;
   used_at: string | null;
   created_at: string;

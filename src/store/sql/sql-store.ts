@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Selectable } from 'kysely';
 import { openContext, sealContext, type KeyPredicate, type SecretBox } from '../secret-box.ts';
 import type {
   ApiTokenFilter,
@@ -15,9 +15,9 @@ import type {
   IntegratedAccountStatus,
   NewIntegratedAccount,
   Store,
-  TextMatch,
 } from '../types.ts';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.ts';
+import { sqlBool, whereText } from './sql-helpers.ts';
 import type { Database, IntegratedAccountsTable } from './schema.ts';
 import { SqlEnvironmentIntegrationRows } from './environment-integration-rows.ts';
 import { SqlLinkTokenRows } from './link-token-rows.ts';
@@ -25,24 +25,6 @@ import { SqlRequestLogRows } from './request-log-rows.ts';
 import { SqlWebhookRows } from './webhook-rows.ts';
 
 const now = () => new Date().toISOString();
-
-/**
- * A string column filtered by equality (a plain string) or a TextMatch: `in` any of (an empty list
- * matches nothing), `nin` none of. Column names are this file's own literals, never input.
- */
-export function whereText<DB, TB extends keyof DB & string, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, match: string | TextMatch | undefined) {
-  if (match === undefined) return q;
-  const ref = sql.ref(column);
-  if (typeof match === 'string') return q.where(sql<boolean>`${ref} = ${match}`);
-  if (match.in) q = match.in.length ? q.where(sql<boolean>`${ref} in (${sql.join(match.in)})`) : q.where(sql<boolean>`1 = 0`);
-  if (match.nin?.length) q = q.where(sql<boolean>`${ref} not in (${sql.join(match.nin)})`);
-  return q;
-}
-
-/** A boolean as the dialect stores it (SQLite has no boolean type). */
-export function sqlBool(dialect: 'sqlite' | 'postgres', v: boolean): number | boolean {
-  return dialect === 'sqlite' ? (v ? 1 : 0) : v;
-}
 
 /** One Store for both SQL engines: Kysely builds portable queries, the dialect is the only difference. */
 export class SqlStore implements Store {
@@ -235,6 +217,9 @@ export class SqlStore implements Store {
   }
 
   async deleteIntegratedAccount(id: string) {
+    // Its integrated-account tokens go with it: a token outliving its account could reach a later
+    // account that reused nothing but would still authenticate until it expires.
+    await this.deleteAccountTokens({ integrated_account_id: id });
     const res = await this.db.deleteFrom('integrated_accounts').where('id', '=', id).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }

@@ -6,7 +6,7 @@ import { checkFormat, parseJson, printList, printValue, readBody } from '../io.t
 import { collect, parseQueryArgs } from '../query-args.ts';
 
 /**
- * The admin plane (docs/contract.md §10): `tessera accounts list|get|create|update|delete` and
+ * The admin plane (docs/contract.md §10): `tessera accounts list|get|create|update|delete|tools` and
  * `tessera integrations list|get`.
  */
 interface ListOptions {
@@ -49,7 +49,7 @@ export function registerAdmin(program: Command): void {
   const accounts = program
     .command('accounts')
     .alias('integrated-accounts')
-    .description('integrated accounts: list, get, create, update, delete')
+    .description('integrated accounts: list, get, create, update, delete, tools')
     .helpCommand(false);
 
   queryOption(accounts.command('list').description('list integrated accounts (GET /integrated-account)'))
@@ -139,6 +139,26 @@ Examples:
     .action(async (id: string, opts: ListOptions, cmd: Command) => {
       const format = checkFormat(opts.output);
       await printValue(await clientFor(cmd).integratedAccounts.delete(id), format);
+    });
+
+  accounts
+    .command('tools')
+    .description("the account's methods as tools with JSON Schemas (GET /integrated-account/{id}/tools)")
+    .argument('<id>', 'integrated account id')
+    .option('--methods <list>', 'only these methods, comma-separated: list,get')
+    .option('--tags <list>', 'only tools with one of these tags, comma-separated: unified, proxy, read, write, or a model')
+    .addOption(outputOption())
+    .action(async (id: string, opts: ListOptions & { methods?: string; tags?: string }, cmd: Command) => {
+      const format = checkFormat(opts.output);
+      const split = (v: string | undefined) =>
+        v
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      const tools = await clientFor(cmd).integratedAccounts.tools(id, split(opts.methods), split(opts.tags));
+      // The table shows what a person picks a tool by; json and yaml carry the schemas.
+      const rows = format === 'table' ? tools.map(({ name, kind, method, resource, description }) => ({ name, kind, method, resource, description })) : tools;
+      printList(rows, null, format);
     });
 
   const integrations = program.command('integrations').description('integrations installed on the server: list, get').helpCommand(false);
