@@ -1,55 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { SecretBox } from '../secret-box.ts';
 import type { EnvironmentIntegrationRecord } from '../environment-integration-rows.ts';
-import { openPostgresStore, openSqliteStore, type SqlStore } from './sql-store.ts';
+import { storeEngines } from '../../../test/helpers/store-engines.ts';
 
 /** environment_integrations on SQLite always, and on Postgres when one is reachable (as sql-store.test.ts). */
 const box = new SecretBox(SecretBox.generateKey());
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups) await c();
-});
-
-async function postgresUrl(): Promise<string | undefined> {
-  const base = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    const schema = `tessera_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    await client.query(`CREATE SCHEMA ${schema}`);
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    });
-    return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-envint-'));
-cleanups.push(async () => fs.rmSync(sqliteDir, { recursive: true, force: true }));
-
-const engines: [string, () => Promise<SqlStore | undefined>][] = [
-  ['sqlite', () => openSqliteStore(path.join(sqliteDir, 'tessera.db'), box)],
-  [
-    'postgres',
-    async () => {
-      const url = await postgresUrl();
-      return url ? openPostgresStore(url, box) : undefined;
-    },
-  ],
-];
+const engines = storeEngines(box, 'envint');
 
 for (const [name, open] of engines) {
   describe(`environment_integrations on ${name}`, async () => {

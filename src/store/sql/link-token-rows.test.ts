@@ -1,52 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { SecretBox } from '../secret-box.ts';
 import type { LinkTokenRecord } from '../link-token-rows.ts';
-import type { Store } from '../types.ts';
-import { openPostgresStore, openSqliteStore } from './sql-store.ts';
+import { storeEngines } from '../../../test/helpers/store-engines.ts';
 
 /** The link-token rows on both engines: SQLite always, Postgres when the local `test` database answers. */
 const box = new SecretBox(SecretBox.generateKey());
 const SECRET = 'napi_link_token_context_secret_0123456789';
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups) await c();
-});
-
-async function postgresUrl(): Promise<string | undefined> {
-  const base = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    const schema = `tessera_lt_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    await client.query(`CREATE SCHEMA ${schema}`);
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    });
-    return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-link-'));
-cleanups.push(async () => fs.rmSync(sqliteDir, { recursive: true, force: true }));
-
-const engines: [string, () => Promise<Store | undefined>][] = [
-  ['sqlite', () => openSqliteStore(path.join(sqliteDir, 'tessera.db'), box)],
-  ['postgres', async () => ((url) => (url ? openPostgresStore(url, box) : undefined))(await postgresUrl())],
-];
+const engines = storeEngines(box, 'link');
 
 for (const [name, open] of engines) {
   describe(`link-token rows on ${name}`, async () => {

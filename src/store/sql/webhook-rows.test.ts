@@ -1,61 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { SecretBox } from '../secret-box.ts';
 import type { WebhookRecord } from '../webhook-rows.ts';
 import type { Database } from './schema.ts';
-import { openPostgresStore, openSqliteStore, type SqlStore } from './sql-store.ts';
+import { storeEngines } from '../../../test/helpers/store-engines.ts';
 
 /** The webhook rows on SQLite always, and on Postgres when one is reachable (TESSERA_TEST_POSTGRES_URL, default the local `test` database). */
 const box = new SecretBox(SecretBox.generateKey());
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-async function postgresTestUrl(onCleanup: (fn: () => Promise<void>) => void): Promise<string | undefined> {
-  const base = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    const schema = `tessera_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    await client.query(`CREATE SCHEMA ${schema}`);
-    onCleanup(async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    });
-    return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const engines: [string, () => Promise<SqlStore | undefined>][] = [
-  [
-    'sqlite',
-    async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-webhooks-'));
-      cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-      return openSqliteStore(path.join(dir, 'tessera.db'), box);
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const url = await postgresTestUrl((fn) => cleanups.push(fn));
-      return url ? openPostgresStore(url, box) : undefined;
-    },
-  ],
-];
+const engines = storeEngines(box, 'webhooks');
 
 for (const [engine, open] of engines) {
   describe(`webhook rows on ${engine}`, async () => {
@@ -65,7 +19,7 @@ for (const [engine, open] of engines) {
       return;
     }
     await store.migrate();
-    cleanups.push(() => store.close());
+    after(() => store.close());
     const ts = () => new Date().toISOString();
     const env = { id: randomUUID(), name: `env-${randomUUID()}`, created_at: ts(), updated_at: ts() };
     const other = { id: randomUUID(), name: `env-${randomUUID()}`, created_at: ts(), updated_at: ts() };
