@@ -96,6 +96,25 @@ export const ROUTE_TEMPLATES: [string, string][] = [
   ['DELETE', '/environment-unified-model-resource-method/{S}'],
   ['GET', '/proxy/members?integrated_account_id={S}'],
   ['GET', '/integrated-account?tenant_id={S}'],
+  // The platform surface (docs/platform.md and the pages it links).
+  ['GET', '/environment/{S}'],
+  ['PATCH', '/environment/{S}'],
+  ['GET', '/api-token/{S}'],
+  ['DELETE', '/api-token/{S}'],
+  ['GET', '/environment-integration/{S}'],
+  ['PATCH', '/environment-integration/{S}'],
+  ['DELETE', '/environment-integration/{S}'],
+  ['GET', '/unified-model/{S}'],
+  ['GET', '/webhook/{S}'],
+  ['PATCH', '/webhook/{S}'],
+  ['DELETE', '/webhook/{S}'],
+  ['GET', '/integrated-account/{S}/tools'],
+  ['POST', '/integrated-account/{S}/mcp'],
+  ['PATCH', '/integrated-account/{S}/credentials'],
+  ['GET', '/log?log_type={S}'],
+  ['GET', '/log?log_type=unified_proxy_api&log_type_filter[{S}]=1'],
+  ['GET', '/webhook?target_url={S}'],
+  ['GET', '/api-token?name={S}'],
 ];
 
 /** Hostile query strings (appended after `?`, or after the account id with `&`). */
@@ -187,6 +206,13 @@ export const QUERY_ROUTES = [
   '/unified/meta/usage-metering/neon?',
   '/oauth2/callback?',
   '/openapi.json?',
+  '/environment?',
+  '/api-token?',
+  '/environment-integration?',
+  '/unified-model?',
+  '/webhook?',
+  '/log?log_type=unified_proxy_api&',
+  '/integrated-account/{A}/tools?',
 ];
 
 /** Hostile headers (those Node's client lets through; the rest are the raw-socket cases). */
@@ -297,6 +323,16 @@ export const BODY_ROUTES: [string, string][] = [
   ['POST', '/proxy/members?integrated_account_id={A}'],
   ['POST', '/custom/anything?integrated_account_id={A}'],
   ['POST', '/oauth2/authorize'],
+  ['POST', '/api-token'],
+  ['POST', '/environment-integration'],
+  ['POST', '/link-token'],
+  ['POST', '/webhook'],
+  ['POST', '/webhook/test'],
+  ['POST', '/batch-request'],
+  ['POST', '/integrated-account/token'],
+  ['POST', '/integrated-account/bulk-delete'],
+  ['POST', '/integrated-account/refresh-credentials'],
+  ['PATCH', '/integrated-account/{T}/credentials'],
 ];
 
 export function generateCorpus(ids: { account: string; throwaway: string }): CorpusRequest[] {

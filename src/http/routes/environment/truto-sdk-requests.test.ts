@@ -117,3 +117,34 @@ test('Python SDK query form: x[]=, lowercase booleans, quote_plus', async () => 
   const envs = await get(`/environment?${pythonQuery({ name: ['sandbox'] })}`);
   assert.equal(envs.result.length, 1);
 });
+
+test('TS SDK integratedAccount.list / get / update / delete / refreshCredentials, and the Python list form', async () => {
+  const sandbox = await stack.services.store.getIntegratedAccount(stack.accounts.neon);
+  const id = await stack.connect('neon', { tenant_id: 'sdk-tenant', context: sandbox!.context });
+  // Cursor over /integrated-account with a filter array, as qs writes it: tenant_id[0]=sdk-tenant.
+  const listed = await ts.toArray('integrated-account', { tenant_id: ['sdk-tenant'] });
+  assert.deepEqual(
+    listed.map((a) => a.id),
+    [id],
+  );
+  const python = await tsRequest(`/integrated-account?${pythonQuery({ tenant_id: ['sdk-tenant', 'nobody'], is_sandbox: false })}`);
+  assert.deepEqual(
+    python.result.map((a: { id: string }) => a.id),
+    [id],
+  );
+  assert.equal((await ts.get('integrated-account', id)).id, id);
+  const updated = await ts.update('integrated-account', id, { context: { nickname: 'from-the-sdk' } });
+  assert.equal(updated.context.nickname, 'from-the-sdk');
+  assert.equal(updated.context.api_key, '********');
+  // refreshCredentials: `integrated-account/refresh-credentials` with no leading slash, so it
+  // reaches us with a base URL that ends in `/`. An API-key account has nothing to refresh: 400.
+  const refresh = await fetch(`${stack.apiUrl}/integrated-account/refresh-credentials`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${stack.token}` },
+    body: JSON.stringify({ id }),
+  });
+  assert.equal(refresh.status, 400);
+  assert.match(((await refresh.json()) as { message: string }).message, /no token to refresh/);
+  assert.deepEqual(await ts.delete('integrated-account', id), { id });
+  assert.deepEqual(await ts.toArray('integrated-account', { tenant_id: ['sdk-tenant'] }), []);
+});
