@@ -10,7 +10,8 @@
  * and, with no network at all, the mapping of 1 200 members by the bundled mapping; then, for
  * every integration that maps usage, the mapping cost per usage row (unified − raw); and the cold
  * start of the compiled server against tsx (bench/cold-start.ts); and Tessera side by side with a
- * hand-written proxy making the same calls (bench/throughput.ts, bench/baseline-proxy.ts).
+ * hand-written proxy making the same calls (bench/throughput.ts, bench/baseline-proxy.ts); and the
+ * JSONata compiler's coverage and µs per record, compiled vs interpreter (bench/mapping-compiler.ts).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
  *
  * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
@@ -24,6 +25,7 @@ import { startTestStack } from '../test/helpers/stack.ts';
 import { coldStart } from './cold-start.ts';
 import { connectionsBench } from './connections.ts';
 import { throughputBench } from './throughput.ts';
+import { mappingCompilerBench, printMappingCompilerBench } from './mapping-compiler.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -199,6 +201,7 @@ try {
     accountId: account,
   });
   await usageRows();
+  printMappingCompilerBench(await mappingCompilerBench());
   await coldStart({ neonOrigin: stack.simulators.neon, apiKey: upstreamKey, orgId: DEFAULT_NEON_BIG_ORG_ID });
   await connectionsBench();
   const memory = process.memoryUsage();

@@ -2,6 +2,8 @@ import type jsonata from 'jsonata';
 import { LRUCache } from 'lru-cache';
 import { errors, TesseraError } from '../../errors/catalogue.ts';
 import { ExpressionBudget } from './budget.ts';
+import { compileAst, compilerEnabled, NotCovered, bindingScope, builtinsReady, type CompiledExpression } from './compiler/index.ts';
+import type { Env } from './compiler/runtime.ts';
 import { ExpressionError, parseExpression, prepareExpression, runExpression } from './core.ts';
 import { isUntrusted } from './provenance.ts';
 import { DEFAULT_SANDBOX_LIMITS, SandboxBusy, SandboxPool, type SandboxLimits, type SandboxOutcome } from './sandbox.ts';
@@ -27,7 +29,20 @@ const COMPILED_CACHE_SIZE = 2000;
 /** The largest JSON an override expression may hand back (characters): a page of mapped records, not a memory bomb. */
 const MAX_RESULT_CHARS = 8 * 1024 * 1024;
 
-const compiled = new LRUCache<string, jsonata.Expression>({ max: COMPILED_CACHE_SIZE });
+/**
+ * A shipped expression, prepared once: the interpreter's expression, and the closures the
+ * compiler made of it (compiler/, docs/decisions.md "Compiled JSONata"), or null where the
+ * compiler does not cover it. The interpreter stays: it runs what the compiler refuses, and
+ * reruns an expression whose compiled run failed, so errors read exactly as they always have.
+ */
+export interface ShippedExpression {
+  interpreter: jsonata.Expression;
+  compiled: CompiledExpression | null;
+}
+
+const compiled = new LRUCache<string, ShippedExpression>({ max: COMPILED_CACHE_SIZE });
+let builtinsLoaded = false;
+void builtinsReady.then(() => (builtinsLoaded = true));
 let sandboxLimits: SandboxLimits = DEFAULT_SANDBOX_LIMITS;
 let pool: SandboxPool | undefined;
 
@@ -45,10 +60,36 @@ export interface EvaluateOptions {
 }
 
 /** A shipped expression, compiled once. Override sources are never compiled here (they run in the sandbox). */
-export function compileExpression(source: string): jsonata.Expression {
+export function compileExpression(source: string): ShippedExpression {
   let expr = compiled.get(source);
-  if (!expr) compiled.set(source, (expr = prepareExpression(source)));
+  if (!expr) {
+    const interpreter = prepareExpression(source);
+    expr = { interpreter, compiled: tryCompile(interpreter) };
+    // Compiled before jsonata's built-ins were read (the first call of all): not cached, so the next call compiles it.
+    if (builtinsLoaded) compiled.set(source, expr);
+  }
   return expr;
+}
+
+function tryCompile(expr: jsonata.Expression): CompiledExpression | null {
+  if (!builtinsLoaded) return null;
+  try {
+    return compileAst(expr.ast() as unknown as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof NotCovered) return null;
+    throw e;
+  }
+}
+
+/** Whether the compiler covers `source` (false for what it refuses). For coverage reports. */
+export function isCompiled(source: string): boolean {
+  return compileExpression(source).compiled !== null;
+}
+
+/** Waits for what the compiler needs at its first use (jsonata's built-ins, read asynchronously). */
+export async function expressionsReady(): Promise<void> {
+  await builtinsReady;
+  builtinsLoaded = true;
 }
 
 /** Throws ExpressionError if `source` is not valid JSONata. Parses only: refused requests leave no trace in any cache. */
@@ -77,15 +118,62 @@ export function sandboxPool(): SandboxPool {
   return (pool ??= new SandboxPool(sandboxLimits));
 }
 
+/** Sees every shipped evaluation's source, scope and label: bench/mapping-compiler.ts records real inputs with it. */
+export type EvaluationRecorder = (source: string, input: Record<string, unknown>, label: string) => void;
+let recorder: EvaluationRecorder | undefined;
+
+export function recordEvaluations(next: EvaluationRecorder | undefined): void {
+  recorder = next;
+}
+
 export async function evaluate(source: string, input: Record<string, unknown>, options: EvaluateOptions): Promise<any> {
   if (typeof source === 'string' && isUntrusted(source)) return evaluateUntrusted(source, input, options);
   const budget = Math.max(TIMEOUT_MS, options.timeoutMs ?? 0);
+  if (!builtinsLoaded) await expressionsReady();
+  recorder?.(source, input, options.label);
   try {
-    return await runExpression(compileExpression(source), input, Date.now() + budget, `took longer than its time box (${budget} ms)`);
+    const expr = compileExpression(source);
+    const deadline = Date.now() + budget;
+    const overrun = `took longer than its time box (${budget} ms)`;
+    if (expr.compiled && compilerEnabled()) {
+      const outcome = runCompiled(expr.compiled, input, deadline, overrun);
+      if (outcome !== RERUN) return outcome;
+    }
+    return await runExpression(expr.interpreter, input, deadline, overrun);
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     throw errors.mappingFailed(`Mapping ${options.label} failed: ${describe(e as { message?: string; position?: number })}`);
   }
+}
+
+/** A compiled run that must be repeated by the interpreter. */
+const RERUN: unique symbol = Symbol('rerun');
+
+/**
+ * One compiled evaluation. Overrunning its time box ends it; any other failure (an error in the
+ * expression's logic, a value the compiler leaves to the interpreter) reruns the whole expression
+ * in the interpreter within the same deadline, which then fails with jsonata's own message, or
+ * answers where the compiler could not.
+ */
+function runCompiled(expr: CompiledExpression, input: Record<string, unknown>, deadline: number, overrun: string, scope?: Env): unknown {
+  try {
+    return scope ? expr.runIn(scope, input, deadline, () => overrunError(overrun)) : expr.run(input, deadline, () => overrunError(overrun));
+  } catch (e) {
+    if (e instanceof ExpressionError && e.limit) throw e;
+    reruns++;
+    return RERUN;
+  }
+}
+
+let reruns = 0;
+
+/** How many compiled evaluations the interpreter had to run again (errors, values left to it): tests check the compiled lane really ran. */
+export function compiledReruns(): number {
+  return reruns;
+}
+
+function overrunError(message: string): ExpressionError {
+  return new ExpressionError(message, undefined, undefined, true);
 }
 
 /** A record the filter dropped, in evaluateRecords' results. */
@@ -116,6 +204,8 @@ export async function evaluateRecords(p: RecordsEvaluation): Promise<unknown[]> 
     return scope;
   };
   if (!isUntrusted(p.mapping) && !(p.filter && isUntrusted(p.filter))) {
+    const fast = await compiledRecords(p);
+    if (fast) return fast;
     const out: unknown[] = [];
     for (const record of p.records) {
       const scope = scopeOf(record);
@@ -135,6 +225,58 @@ export async function evaluateRecords(p: RecordsEvaluation): Promise<unknown[]> 
   );
   const entries = (outcome === undefined ? [] : outcome) as RecordEntry[];
   return entries.map((e) => (e[0] === 0 ? FILTERED_OUT : e[0] === 1 ? undefined : e[1]));
+}
+
+/**
+ * evaluateRecords for compiled shipped expressions: one synchronous loop, no promise per record,
+ * each record's bindings read in place from its scope (bindingScope copies nothing). A record
+ * whose compiled run fails is evaluated again through evaluate(), which ends in the interpreter
+ * and its errors. Undefined when either expression is not compiled (or the compiler is off).
+ */
+async function compiledRecords(p: RecordsEvaluation): Promise<unknown[] | undefined> {
+  if (!builtinsLoaded) await expressionsReady();
+  let filter: ShippedExpression | undefined;
+  let mapping: ShippedExpression;
+  try {
+    filter = p.filter ? compileExpression(p.filter) : undefined;
+    mapping = compileExpression(p.mapping);
+  } catch {
+    return undefined; // an invalid source: the general path reports it per record, as it always has
+  }
+  if (!compilerEnabled() || !mapping.compiled || (filter && !filter.compiled)) return undefined;
+  const overrun = `took longer than its time box (${TIMEOUT_MS} ms)`;
+  const template: Record<string, unknown> = Object.assign({}, p.base);
+  for (const key of p.recordKeys) template[key] = undefined;
+  const out: unknown[] = [];
+  for (const record of p.records) {
+    let stage = p.filterLabel;
+    // A copy of a template that already has every key: a plain spread of the base plus new keys
+    // takes V8's slow path (several µs a record); the same keys in the same order as scopeOf.
+    const input: Record<string, unknown> = { ...template };
+    for (const key of p.recordKeys) input[key] = record;
+    const scope = bindingScope(input);
+    if (recorder) {
+      if (filter) recorder(p.filter!, input, p.filterLabel);
+      recorder(p.mapping, input, p.mappingLabel);
+    }
+    try {
+      if (filter) {
+        let kept = runCompiled(filter.compiled!, input, Date.now() + TIMEOUT_MS, overrun, scope);
+        if (kept === RERUN) kept = await evaluate(p.filter!, input, { label: p.filterLabel });
+        if (!kept) {
+          out.push(FILTERED_OUT);
+          continue;
+        }
+      }
+      stage = p.mappingLabel;
+      const mapped = runCompiled(mapping.compiled, input, Date.now() + TIMEOUT_MS, overrun, scope);
+      out.push(mapped === RERUN ? await evaluate(p.mapping, input, { label: p.mappingLabel }) : mapped);
+    } catch (e) {
+      if (e instanceof TesseraError) throw e;
+      throw errors.mappingFailed(`Mapping ${stage} failed: ${describe(e as { message?: string })}`);
+    }
+  }
+  return out;
 }
 
 async function evaluateUntrusted(source: string, input: Record<string, unknown>, options: EvaluateOptions): Promise<unknown> {
