@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { apiTokenView, createTokenBody, requireAdmin } from '../../../services/api-tokens.ts';
-import { parseQueryString, toLimit } from '../../../query/unified-query.ts';
 import type { TextMatch } from '../../../store/types.ts';
-import { filterParameters, matchesText, parseListFilters, type FilterSpec } from '../../list-filters.ts';
+import { filterParameters, type FilterSpec } from '../../list-filters.ts';
 import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
 import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { uuidParam } from '../../params.ts';
-import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
+import { readJsonBody, sendJson } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
+import { keysetList } from '../../keyset-list.ts';
 
 /** The contract's default and our maximum (docs/contract.md §1.2). */
 const MAX_LIMIT = 5000;
@@ -98,29 +98,23 @@ const notFound = (id: string) => errors.notFound(`API token ${id} not found`);
 export function apiTokenRoutes() {
   const app = new Hono<HttpEnv>();
 
-  app.get('/', async (c) => {
-    const services = c.get('services');
-    const environmentId = c.get('principal').environmentId;
-    const q = parseQueryString(rawQueryString(c));
-    const limit = toLimit(q.limit, MAX_LIMIT) ?? MAX_LIMIT;
-    const scope = { account: environmentId, target: 'api-token' };
-    if (q.next_cursor !== undefined && typeof q.next_cursor !== 'string') throw errors.invalidCursor();
-    const after = q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
-    const f = parseListFilters(q, TOKEN_FILTERS, '/api-token');
-    // Another environment's tokens are never visible: asking for them finds nothing.
-    if (!matchesText(environmentId, f.environment_id as TextMatch | undefined)) return sendJson(c, 200, { result: [], next_cursor: null, limit });
-    const rows = await services.store.listApiTokens({
-      environment_id: environmentId,
-      id: f.id as TextMatch | undefined,
-      name: f.name as TextMatch | undefined,
-      after,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next = rows.length > limit && last ? services.cursors.encode(scope, { created_at: last.created_at, id: last.id }) : null;
-    return sendJson(c, 200, { result: page.map(apiTokenView), next_cursor: next, limit });
-  });
+  app.get('/', (c) =>
+    keysetList(c, {
+      route: '/api-token',
+      filters: TOKEN_FILTERS,
+      defaultLimit: MAX_LIMIT,
+      maxLimit: MAX_LIMIT,
+      fetch: (f, page) =>
+        c.get('services').store.listApiTokens({
+          environment_id: page.environmentId,
+          id: f.id as TextMatch | undefined,
+          name: f.name as TextMatch | undefined,
+          after: page.after,
+          limit: page.limit,
+        }),
+      view: apiTokenView,
+    }),
+  );
 
   app.post('/', async (c) => {
     const { apiTokens } = c.get('services');

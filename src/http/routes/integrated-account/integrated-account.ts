@@ -2,14 +2,15 @@ import { Hono, type Context } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { createAccountBody, patchAccountBody, TENANT_ID_RULE, toView } from '../../../services/integrated-accounts.ts';
 import { NAME_RULE } from '../../../query/safe-input.ts';
-import { parseQueryString, toBoolean, toLimit } from '../../../query/unified-query.ts';
+import { parseQueryString, toBoolean } from '../../../query/unified-query.ts';
 import type { DateRange, TextMatch } from '../../../store/types.ts';
-import { filterParameters, matchesText, parseListFilters, type FilterSpec } from '../../list-filters.ts';
+import { filterParameters, type FilterSpec } from '../../list-filters.ts';
 import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
 import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
 import { uuidParam } from '../../params.ts';
 import type { HttpEnv } from '../../types.ts';
+import { keysetList } from '../../keyset-list.ts';
 
 const DEFAULT_ADMIN_LIMIT = 5000;
 /** GET /integrated-account's filters, in every form list-filters.ts reads. */
@@ -137,36 +138,27 @@ export const integratedAccountDocs: RouteDocs = {
 export function integratedAccountRoutes() {
   const app = new Hono<HttpEnv>();
 
-  app.get('/', async (c) => {
-    const services = c.get('services');
-    const environmentId = c.get('principal').environmentId;
-    const q = parseQueryString(rawQueryString(c));
-    const limit = toLimit(q.limit) ?? DEFAULT_ADMIN_LIMIT;
-    const scope = { account: environmentId, target: 'integrated-account' };
-    if (q.next_cursor !== undefined && typeof q.next_cursor !== 'string') throw errors.invalidCursor();
-    const after = q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
-    // Checked before the store sees them: an unknown filter, a list where one value belongs, U+0000
-    // or an over-long value is a 400, never a store error or a filter silently dropped.
-    const f = parseListFilters(q, ACCOUNT_FILTERS, '/integrated-account');
-    // The caller's environment is the only one it can see: asking for another one finds nothing.
-    if (!matchesText(environmentId, f.environment_id as TextMatch | undefined)) return sendJson(c, 200, { result: [], next_cursor: null, limit });
-    const rows = await services.store.listIntegratedAccounts({
-      environment_id: environmentId,
-      id: f.id as TextMatch | undefined,
-      tenant_id: f.tenant_id as TextMatch | undefined,
-      integration: f['integration.name'] as TextMatch | undefined,
-      status: f.status as TextMatch | undefined,
-      is_sandbox: f.is_sandbox as boolean | undefined,
-      created_at: f.created_at as DateRange | undefined,
-      updated_at: f.updated_at as DateRange | undefined,
-      after,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next = rows.length > limit && last ? services.cursors.encode(scope, { created_at: last.created_at, id: last.id }) : null;
-    return sendJson(c, 200, { result: page.map((a) => toView(a, services.catalog)), next_cursor: next, limit });
-  });
+  app.get('/', (c) =>
+    keysetList(c, {
+      route: '/integrated-account',
+      filters: ACCOUNT_FILTERS,
+      defaultLimit: DEFAULT_ADMIN_LIMIT,
+      fetch: (f, page) =>
+        c.get('services').store.listIntegratedAccounts({
+          environment_id: page.environmentId,
+          id: f.id as TextMatch | undefined,
+          tenant_id: f.tenant_id as TextMatch | undefined,
+          integration: f['integration.name'] as TextMatch | undefined,
+          status: f.status as TextMatch | undefined,
+          is_sandbox: f.is_sandbox as boolean | undefined,
+          created_at: f.created_at as DateRange | undefined,
+          updated_at: f.updated_at as DateRange | undefined,
+          after: page.after,
+          limit: page.limit,
+        }),
+      view: (a) => toView(a, c.get('services').catalog),
+    }),
+  );
 
   app.post('/', async (c) => {
     const services = c.get('services');

@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
 import { errors } from '../../../errors/catalogue.ts';
 import { normaliseUuid } from '../../../query/safe-input.ts';
-import { parseQueryString, toLimit } from '../../../query/unified-query.ts';
 import type { TextMatch } from '../../../store/types.ts';
 import { SUBSCRIBABLE_EVENTS } from '../../../services/webhooks/event-types.ts';
 import { createWebhookBody, patchWebhookBody, testWebhookBody, webhookView } from '../../../services/webhooks/webhooks-service.ts';
-import { filterParameters, matchesText, parseListFilters, type FilterSpec } from '../../list-filters.ts';
+import { filterParameters, type FilterSpec } from '../../list-filters.ts';
 import { ADMIN_ERRORS, adminListSchema } from '../../openapi/components.ts';
 import { fromZod, jsonContent, ok, ref, type Json, type RouteDocs } from '../../openapi/route-doc.ts';
 import { uuidParam } from '../../params.ts';
-import { rawQueryString, readJsonBody, sendJson } from '../../respond.ts';
+import { readJsonBody, sendJson } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
+import { keysetList } from '../../keyset-list.ts';
 
 const DEFAULT_ADMIN_LIMIT = 5000;
 /** GET /webhook's filters, in every form list-filters.ts reads; environment_id because Truto's SDK sends it. */
@@ -140,30 +140,23 @@ export const webhookDocs: RouteDocs = {
 export function webhookRoutes() {
   const app = new Hono<HttpEnv>();
 
-  app.get('/', async (c) => {
-    const services = c.get('services');
-    const environmentId = c.get('principal').environmentId;
-    const q = parseQueryString(rawQueryString(c));
-    const limit = toLimit(q.limit) ?? DEFAULT_ADMIN_LIMIT;
-    const scope = { account: environmentId, target: 'webhook' };
-    if (q.next_cursor !== undefined && typeof q.next_cursor !== 'string') throw errors.invalidCursor();
-    const after = q.next_cursor ? (services.cursors.decode(scope, q.next_cursor) as { created_at: string; id: string }) : undefined;
-    const f = parseListFilters(q, WEBHOOK_FILTERS, '/webhook');
-    // Another environment's webhooks are never visible: asking for them finds nothing.
-    if (!matchesText(environmentId, f.environment_id as TextMatch | undefined)) return sendJson(c, 200, { result: [], next_cursor: null, limit });
-    const rows = await services.webhooks.service.list({
-      environment_id: environmentId,
-      id: f.id as TextMatch | undefined,
-      target_url: f.target_url as TextMatch | undefined,
-      is_active: f.is_active as boolean | undefined,
-      after,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next = rows.length > limit && last ? services.cursors.encode(scope, { created_at: last.created_at, id: last.id }) : null;
-    return sendJson(c, 200, { result: page.map(webhookView), next_cursor: next, limit });
-  });
+  app.get('/', (c) =>
+    keysetList(c, {
+      route: '/webhook',
+      filters: WEBHOOK_FILTERS,
+      defaultLimit: DEFAULT_ADMIN_LIMIT,
+      fetch: (f, page) =>
+        c.get('services').webhooks.service.list({
+          environment_id: page.environmentId,
+          id: f.id as TextMatch | undefined,
+          target_url: f.target_url as TextMatch | undefined,
+          is_active: f.is_active as boolean | undefined,
+          after: page.after,
+          limit: page.limit,
+        }),
+      view: webhookView,
+    }),
+  );
 
   app.post('/', async (c) => {
     const body = createWebhookBody.parse((await readJsonBody(c)) ?? {});
