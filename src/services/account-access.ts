@@ -62,6 +62,16 @@ export class AccountAccess {
     return account;
   }
 
+  /**
+   * The integration as an account's calls see it (definition ← environment-integration override ←
+   * account override), for the paths that describe or connect an account rather than call it
+   * (meta, capabilities, tools, the OAuth flow): no refusal when the integration is disabled.
+   */
+  async integrationFor(ref: { environment_id: string; integration: string; integration_override?: Record<string, unknown> }): Promise<IntegrationDefinition> {
+    const row = await this.deps.store.environmentIntegrations.get(ref.environment_id, ref.integration);
+    return effectiveIntegration(this.integrationOf(ref.integration), ref, row?.override);
+  }
+
   integrationOf(name: string): IntegrationDefinition {
     const def = this.deps.catalog.getIntegration(name);
     if (!def) throw errors.integrationNotFound(`Integration ${name} not found`);

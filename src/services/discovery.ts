@@ -6,7 +6,6 @@ import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition, MappingConfig } from '../integrations/definition-schema.ts';
 import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type JsonSchema, type UnifiedModel, type UnifiedResource } from '../models/index.ts';
 import type { EnvironmentMappingRecord, IntegratedAccountRecord } from '../store/types.ts';
-import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import type { Store } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
 import { integrationCoverage } from './coverage.ts';
@@ -195,7 +194,8 @@ export class DiscoveryService {
     if (!supported.includes(method)) throw this.unsupported(method, model, resource, account.integration, supported);
     // mappingFor is the data plane's own merge (base ← environment ← account): meta shows what a call would run.
     const mapping = await this.app.access.mappingFor(account, model, resource, method);
-    const integration = effectiveIntegration(this.integrationOrThrow(account.integration), account);
+    this.integrationOrThrow(account.integration);
+    const integration = await this.app.access.integrationFor(account);
     return this.meta(integration, info, method, mapping);
   }
 
@@ -275,7 +275,7 @@ export class DiscoveryService {
     const account = await this.app.access.get(environmentId, accountId);
     const def = this.catalog.getIntegration(account.integration);
     if (!def) throw errors.integrationNotFound(`Integration ${account.integration} of integrated account ${account.id} is not installed on this server`);
-    const integration = effectiveIntegration(def, account);
+    const integration = await this.app.access.integrationFor(account);
     const rows = await this.environmentRows(account);
     const unified = this.unifiedCapabilities(integration.name, filters, (model, resource) => this.accountMethods(account, rows, model, resource)).map((u) => ({
       ...u,

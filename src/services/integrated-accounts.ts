@@ -187,6 +187,11 @@ export class IntegratedAccountsService {
     return this.app.access.integrationOf(name);
   }
 
+  /** The integration as this account's (or a new account's) calls see it: AccountAccess.integrationFor. */
+  integrationFor(ref: { environment_id: string; integration: string; integration_override?: Record<string, unknown> }): Promise<IntegrationDefinition> {
+    return this.app.access.integrationFor(ref);
+  }
+
   /** The integration an environment-integration id of this environment names; another environment's id is not found. */
   private integrationOfEnvironmentIntegration(environmentId: string, id: string | undefined): string | undefined {
     if (id === undefined) return undefined;

@@ -12,7 +12,6 @@ import {
 import { errors } from '../errors/catalogue.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
 import type { IntegratedAccountRecord } from '../store/types.ts';
-import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { createAccountBody, type IntegratedAccountsService } from './integrated-accounts.ts';
 
@@ -74,13 +73,18 @@ export async function startAuthorization(
       throw errors.badRequest(`Integrated account ${account.id} belongs to integration ${account.integration}, not ${input.integration}`);
     }
     if (Object.keys(input.integration_override).length) throw errors.badRequest('integration_override applies to new accounts; PATCH the account to change it');
-    integration = effectiveIntegration(app.accounts.integrationOf(account.integration), account);
+    integration = await app.accounts.integrationFor(account);
     context = { ...account.context, ...input.context };
   } else {
     if (!input.integration) throw errors.missingBody(['integration']);
     if (!input.tenant_id) throw errors.missingBody(['tenant_id']);
     app.accounts.checkIntegrationOverride(input.integration, input.integration_override);
-    integration = effectiveIntegration(app.accounts.integrationOf(input.integration), input);
+    app.accounts.integrationOf(input.integration); // an unknown integration is a 404 before anything else
+    integration = await app.accounts.integrationFor({
+      environment_id: environmentId,
+      integration: input.integration,
+      integration_override: input.integration_override,
+    });
     context = input.context;
   }
   requireCodeGrant(integration);
@@ -135,13 +139,13 @@ export async function completeAuthorization(app: OAuth2ConnectDeps, query: Recor
 
   if (state.integrated_account_id) {
     const account = await app.accounts.get(state.environment_id, state.integrated_account_id);
-    const integration = effectiveIntegration(app.accounts.integrationOf(account.integration), account);
+    const integration = await app.accounts.integrationFor(account);
     const { oauth } = await exchangeAuthorizationCode(integration, exchange, { ...account.context, ...state.context });
     // PATCH semantics: new credentials re-run validation, which is how needs_reauth ends.
     const updated = await app.accounts.patch(state.environment_id, account.id, { context: { ...state.context, oauth } }, KEEP);
     return { account: updated, returnUrl: state.return_url };
   }
-  const integration = effectiveIntegration(app.accounts.integrationOf(state.integration), state);
+  const integration = await app.accounts.integrationFor({ ...state, environment_id: state.environment_id, integration: state.integration! });
   const { oauth } = await exchangeAuthorizationCode(integration, exchange, state.context);
   const account = await app.accounts.create(
     state.environment_id,

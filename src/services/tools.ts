@@ -1,7 +1,6 @@
 import { errors } from '../errors/catalogue.ts';
 import type { Catalog } from '../integrations/catalog.ts';
 import type { IntegrationDefinition } from '../integrations/definition-schema.ts';
-import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import { findUnifiedModel, findUnifiedResource, type JsonSchema } from '../models/index.ts';
 import type { IntegratedAccountRecord, TextMatch } from '../store/types.ts';
 import type { AccountAccess } from './account-access.ts';
@@ -100,7 +99,7 @@ export class ToolsService {
     const account = await this.deps.access.get(environmentId, accountId);
     const def = this.deps.catalog.getIntegration(account.integration);
     if (!def) throw errors.integrationNotFound(`Integration ${account.integration} of integrated account ${account.id} is not installed on this server`);
-    const integration = effectiveIntegration(def, account);
+    const integration = await this.deps.access.integrationFor(account);
     const caps = await this.deps.discovery.capabilitiesForAccount(environmentId, accountId, { type: 'all', methods: [], resources: [], hasDescription: false });
     const tools: Tool[] = [];
     for (const u of caps.unified) {

@@ -196,6 +196,29 @@ describe('POST /integrated-account/refresh-credentials on OAuth', () => {
     const stored = (await custom.services.store.getIntegratedAccount(id))!.context.oauth as { token: { access_token: string } };
     assert.notEqual(stored.token.access_token, old.access_token);
 
+    // The environment-integration's override (docs/platform.md) moves the provider for every
+    // account of the environment: an account with no override of its own refreshes through it.
+    const installed = (await (await custom.api('/environment-integration?integration_id=oauth-code')).json()) as { result: { id: string }[] };
+    const patched = await custom.api(`/environment-integration/${installed.result[0].id}`, { method: 'PATCH', body: JSON.stringify({ override }) });
+    assert.equal(patched.status, 200, await patched.clone().text());
+    const viaEnvironment = await (async () => {
+      const t = provider.mint(3600);
+      const res = await custom.api('/integrated-account', {
+        method: 'POST',
+        body: JSON.stringify({
+          tenant_id: 'env-layer',
+          integration: 'oauth-code',
+          context: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, oauth: { token: { access_token: t.access_token, refresh_token: t.refresh_token } } },
+        }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      return ((await res.json()) as { id: string }).id;
+    })();
+    const calls = provider.tokenCalls.length;
+    const viaEnv = await custom.api('/integrated-account/refresh-credentials', { method: 'POST', body: JSON.stringify({ id: viaEnvironment }) });
+    assert.equal(viaEnv.status, 200, await viaEnv.clone().text());
+    assert.equal(provider.tokenCalls.length, calls + 1, 'the refresh went to the host the environment override names');
+
     const bare = provider.mint(3600);
     const noRefresh = await create({ access_token: bare.access_token });
     const refused = await custom.api('/integrated-account/refresh-credentials', { method: 'POST', body: JSON.stringify({ id: noRefresh }) });
