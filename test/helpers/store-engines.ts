@@ -16,7 +16,7 @@ const POSTGRES_BASE = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postg
  * Postgres answers (a developer machine without one).
  */
 export async function postgresSchemaUrl(onCleanup: (fn: () => Promise<void>) => void): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_BASE, connectionTimeoutMillis: 1500 });
+  const client = new pg.Client({ connectionString: POSTGRES_BASE, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     const schema = `tessera_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

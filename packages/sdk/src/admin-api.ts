@@ -1,5 +1,6 @@
-import { Cursor, type ListEnvelope } from './cursor.ts';
-import type { HttpClient, RequestOptions } from './http.ts';
+import { AdminResource, seg } from './admin-resource.ts';
+import type { ListEnvelope } from './cursor.ts';
+import type { RequestOptions } from './http.ts';
 import type { DeleteResult } from './unified-api.ts';
 
 /**
@@ -61,25 +62,6 @@ export interface Integration {
 }
 
 export type AdminQuery = Record<string, unknown>;
-
-const seg = (s: string) => encodeURIComponent(s);
-
-abstract class AdminResource<T> {
-  protected abstract readonly path: string;
-  constructor(protected readonly http: HttpClient) {}
-
-  list(query: AdminQuery = {}, request?: RequestOptions): Cursor<T> {
-    const { next_cursor, ...rest } = query;
-    return new Cursor<T>(
-      (cursor) => this.http.request<ListEnvelope<T>>('GET', this.path, { ...request, query: { ...rest, ...(cursor ? { next_cursor: cursor } : {}) } }),
-      typeof next_cursor === 'string' ? next_cursor : undefined,
-    );
-  }
-
-  get(id: string, request?: RequestOptions): Promise<T> {
-    return this.http.request<T>('GET', `${this.path}/${seg(id)}`, request);
-  }
-}
 
 export interface AccountWriteOptions extends RequestOptions {
   /** Keep the account (or save the PATCH) as `validation_error` instead of rejecting (`?keep_on_validation_error=true`). */

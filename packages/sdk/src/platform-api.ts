@@ -1,5 +1,5 @@
-import { Cursor, type ListEnvelope } from './cursor.ts';
-import type { HttpClient, RequestOptions } from './http.ts';
+import { AdminResource, seg } from './admin-resource.ts';
+import type { RequestOptions } from './http.ts';
 import type { DeleteResult } from './unified-api.ts';
 
 /**
@@ -80,27 +80,7 @@ export interface UnifiedModelInfo {
   [key: string]: unknown;
 }
 
-type Query = Record<string, unknown>;
-const seg = (s: string) => encodeURIComponent(s);
-
-abstract class PlatformResource<T> {
-  protected abstract readonly path: string;
-  constructor(protected readonly http: HttpClient) {}
-
-  list(query: Query = {}, request?: RequestOptions): Cursor<T> {
-    const { next_cursor, ...rest } = query;
-    return new Cursor<T>(
-      (cursor) => this.http.request<ListEnvelope<T>>('GET', this.path, { ...request, query: { ...rest, ...(cursor ? { next_cursor: cursor } : {}) } }),
-      typeof next_cursor === 'string' ? next_cursor : undefined,
-    );
-  }
-
-  get(id: string, request?: RequestOptions): Promise<T> {
-    return this.http.request<T>('GET', `${this.path}/${seg(id)}`, request);
-  }
-}
-
-export class EnvironmentApi extends PlatformResource<Environment> {
+export class EnvironmentApi extends AdminResource<Environment> {
   protected readonly path = 'environment';
 
   /** Renames the environment; a name another environment has is a 409. */
@@ -109,7 +89,7 @@ export class EnvironmentApi extends PlatformResource<Environment> {
   }
 }
 
-export class ApiTokenApi extends PlatformResource<ApiToken> {
+export class ApiTokenApi extends AdminResource<ApiToken> {
   protected readonly path = 'api-token';
 
   /** Needs an admin token. Keep `token` from the answer: it is never shown again. */
@@ -124,7 +104,7 @@ export class ApiTokenApi extends PlatformResource<ApiToken> {
   }
 }
 
-export class EnvironmentIntegrationApi extends PlatformResource<EnvironmentIntegration> {
+export class EnvironmentIntegrationApi extends AdminResource<EnvironmentIntegration> {
   protected readonly path = 'environment-integration';
 
   /** Installs an integration in the environment (idempotent). */
@@ -142,6 +122,6 @@ export class EnvironmentIntegrationApi extends PlatformResource<EnvironmentInteg
   }
 }
 
-export class UnifiedModelApi extends PlatformResource<UnifiedModelInfo> {
+export class UnifiedModelApi extends AdminResource<UnifiedModelInfo> {
   protected readonly path = 'unified-model';
 }

@@ -1,5 +1,5 @@
-import { Cursor, type ListEnvelope } from './cursor.ts';
-import type { HttpClient, RequestOptions } from './http.ts';
+import { AdminResource, seg } from './admin-resource.ts';
+import type { RequestOptions } from './http.ts';
 import type { DeleteResult } from './unified-api.ts';
 
 /**
@@ -59,22 +59,9 @@ export interface WebhookTestResult {
 }
 
 const PATH = 'webhook';
-const seg = (s: string) => encodeURIComponent(s);
 
-export class WebhooksApi {
-  constructor(private readonly http: HttpClient) {}
-
-  list(query: WebhookQuery = {}, request?: RequestOptions): Cursor<Webhook> {
-    const { next_cursor, ...rest } = query;
-    return new Cursor<Webhook>(
-      (cursor) => this.http.request<ListEnvelope<Webhook>>('GET', PATH, { ...request, query: { ...rest, ...(cursor ? { next_cursor: cursor } : {}) } }),
-      typeof next_cursor === 'string' ? next_cursor : undefined,
-    );
-  }
-
-  get(id: string, request?: RequestOptions): Promise<Webhook> {
-    return this.http.request<Webhook>('GET', `${PATH}/${seg(id)}`, request);
-  }
+export class WebhooksApi extends AdminResource<Webhook, WebhookQuery> {
+  protected readonly path = PATH;
 
   /** The answer's `secret` is never shown again: store it where the receiver verifies signatures. */
   create(body: CreateWebhook, request?: RequestOptions): Promise<CreatedWebhook> {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { SecretBox } from '../../store/secret-box.ts';
@@ -16,6 +14,7 @@ import { ensureEnvironment } from '../tokens.ts';
 import { outcomeOf, retryDelay } from './outbox-worker.ts';
 import { startReceiver, type TestReceiver } from './receiver.test-kit.ts';
 import type { SendResult } from './sender.ts';
+import { postgresSchemaUrl } from '../../../test/helpers/store-engines.ts';
 
 /** The outbox: backoff, giving up, surviving a restart and a crashed claimant, and two replicas on one Postgres. */
 const silent = createLogger('silent');
@@ -227,31 +226,10 @@ test('stop lets the attempt in progress finish and be recorded, then claims noth
   assert.equal((await app.store.webhooks.listDeliveries(hook.id)).filter((d) => d.state === 'pending').length, 1, 'the new event waits in the outbox');
 });
 
-async function postgresUrl(): Promise<string | undefined> {
-  const base = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    const schema = `tessera_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    await client.query(`CREATE SCHEMA ${schema}`);
-    cleanups.unshift(async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    });
-    return `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 describe('two replicas on one Postgres', () => {
   test('deliver each event exactly once between them', async (t) => {
     // Looked up here, not when the file loads: another test's start would hold the event loop past the connect timeout.
-    const url = await postgresUrl();
+    const url = await postgresSchemaUrl((drop) => cleanups.unshift(drop));
     if (!url) return t.skip('Postgres is not reachable');
     const receiver = await receiverFor();
     const env = { TESSERA_DATABASE_URL: url!, TESSERA_ENCRYPTION_KEY: SecretBox.generateKey(), TESSERA_DATA_DIR: tempDir() };
