@@ -1,7 +1,7 @@
 # Tessera's image (docs/deploy.md): `docker build -t tessera .`
 # Two stages: the build stage has the compilers better-sqlite3 needs and every devDependency; the
 # runtime stage gets only dist/ (the compiled server and CLI, and the integration catalog under
-# dist/providers), the workspaces' package.json and dist/ (node_modules/@tessera-api/* link to
+# dist/providers), the built web console (console/dist), the workspaces' package.json and dist/ (node_modules/@tessera-api/* link to
 # them: the server's CLI is @tessera-api/cli), the production node_modules and package.json, and
 # runs as a non-root user.
 ARG NODE_VERSION=20
@@ -24,6 +24,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY packages ./packages
 COPY src ./src
+# The web console (docs/console.md): Vite builds it into console/dist during npm run build.
+COPY console ./console
 # The same commands as outside Docker (test/ops/build.test.ts runs the build and its output), then
 # devDependencies (tsx, typescript, the simulators' API clients) are dropped.
 RUN npm run build && npm prune --omit=dev
@@ -39,6 +41,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Served at /console: the server finds it at ../console/dist from dist/ (routes/console/console.ts).
+COPY --from=build /app/console/dist ./console/dist
 COPY --from=build /app/packages/sdk/package.json ./packages/sdk/package.json
 COPY --from=build /app/packages/sdk/dist ./packages/sdk/dist
 COPY --from=build /app/packages/cli/package.json ./packages/cli/package.json

@@ -5,6 +5,9 @@
  * `node dist/main.js serve` with no TypeScript loader. The server's dist/cli/main.js imports
  * @tessera-api/cli (node_modules links it to packages/cli) and adds the local mapping engine.
  * `npm run build:packages` (--packages; run by prepare and pretest) builds the workspaces only.
+ * `npm run build` also builds the web console (Vite, console/ into console/dist, served at
+ * /console: docs/console.md); `npm run build:console` builds only it. build() itself leaves the
+ * console alone: test/ops/build.test.ts calls it while other tests serve console/dist.
  *
  * Why tsc and not a bundler: tsc is already a devDependency (esbuild is only tsx's), and it keeps
  * the source layout file for file, so every path a module resolves from its own location still
@@ -27,6 +30,7 @@ import { parseArgs } from 'node:util';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROVIDERS_SRC = path.join(ROOT, 'src', 'providers');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const VITE = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 /** In dependency order: the CLI compiles against the SDK's dist/index.d.ts. */
 export const PACKAGES = ['sdk', 'cli'] as const;
 
@@ -83,6 +87,14 @@ export function build(outDir: string, options: { force?: boolean } = {}): void {
   );
 }
 
+/** The web console's single-page app into console/dist (its config: console/vite.config.ts). */
+export function buildConsole(): void {
+  execFileSync(process.execPath, [VITE, 'build', '--config', path.join(ROOT, 'console', 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
 /** The integration catalog is data read at run time: integration.yaml and mappings/*.yaml per provider. */
 function copyCatalog(dest: string): void {
   // Start clean so a provider or mapping removed from src/ does not linger in the build.
@@ -109,6 +121,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   } else {
     const outDir = path.resolve(ROOT, values.outdir!);
     build(outDir, { force: true });
-    console.log(`built ${PACKAGES.map((name) => `packages/${name}/dist`).join(', ')} and ${path.relative(process.cwd(), outDir) || '.'}`);
+    buildConsole();
+    console.log(`built ${PACKAGES.map((name) => `packages/${name}/dist`).join(', ')}, ${path.relative(process.cwd(), outDir) || '.'} and console/dist`);
   }
 }

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { closeSandbox } from './engine/expressions/evaluate.ts';
+import { CONSOLE_DIST } from './http/routes/console/console.ts';
 import { startHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { loadTracing } from './observability/tracing.ts';
@@ -93,6 +95,11 @@ async function main() {
     });
     stopSandbox = sandbox.close;
     const rows: [string, string][] = [
+      // The web console signs in with the API token below (docs/console.md).
+      [
+        'Console',
+        `${apiUrl.replace(/\/+$/, '')}/console/${fs.existsSync(path.join(CONSOLE_DIST, 'index.html')) ? '' : '  (not built: run npm run build:console)'}`,
+      ],
       ['API token', sandbox.file.token],
       ...Object.entries(sandbox.file.integrated_accounts).map(([name, id]): [string, string] => [`${name} account`, id]),
       ['Simulators', sandbox.simulators.map((s) => s.baseUrl).join(', ')],
@@ -106,6 +113,14 @@ async function main() {
         '',
         'Try it:',
         ...sandbox.exampleCurls.map((curl) => `  ${curl}`),
+        '',
+        'To connect another account (console → Accounts → Connect an account), the simulators accept:',
+        ...Object.entries(sandbox.connectValues).map(
+          ([name, values]) =>
+            `  ${name}: ${Object.entries(values)
+              .map(([key, value]) => `${key}=${value}`)
+              .join('  ')}`,
+        ),
         '',
         '',
       ].join('\n'),

@@ -38,6 +38,7 @@ import { linkTokenRoutes } from './routes/link-token/link-token.ts';
 import { logRoutes } from './routes/log/log.ts';
 import { unifiedModelRoutes } from './routes/unified-model/unified-model.ts';
 import { webhookRoutes } from './routes/webhook/webhook.ts';
+import { consoleRoutes } from './routes/console/console.ts';
 
 /**
  * The HTTP surface. Routes mirror URL paths under routes/; everything else is middleware.
@@ -71,6 +72,7 @@ export function createHttpApp(services: AppServices, tracing: Tracing = noopTrac
   );
   app.route('/oauth2', oauth2Routes()); // before the token middleware: /callback is reached by a browser
   app.route('/connect-account', connectAccountRoutes()); // a browser page: the link token is its credential
+  app.route('/console', consoleRoutes()); // the web console (docs/console.md): a public page whose API calls carry the token
 
   app.use('*', async (c, next) => {
     c.set('principal', await authenticate(services.store, c.req.header('authorization')));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../integrations/catalog.ts';
+import { loadSimulator } from '../simulator-kit/discover.ts';
 
 /**
  * `npm run sandbox` is `tsx src/main.ts sandbox`: run exactly that as a process, on a fresh data
@@ -65,6 +66,31 @@ interface SandboxFile {
 const readFile = () => JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox.json'), 'utf8')) as SandboxFile;
 
 let first: SandboxFile;
+/** A Neon account connected after start, with no base_url of its own. */
+let bare: string;
+
+async function call(file: SandboxFile, method: string, route: string, body?: unknown) {
+  const res = await fetch(file.api_url + route, {
+    method,
+    headers: { authorization: `Bearer ${file.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** Every simulated integration's environment override names the simulator its sandbox account uses now. */
+async function assertEnvironmentFollowsSimulators(file: SandboxFile) {
+  const installed = (await call(file, 'GET', '/environment-integration')).body.result as { integration_id: string; override: { base_url?: string } }[];
+  for (const [name, id] of Object.entries(file.integrated_accounts)) {
+    const account = (await call(file, 'GET', `/integrated-account/${id}`)).body;
+    const ei = installed.find((e) => e.integration_id === name);
+    assert.ok(account.integration_override.base_url?.startsWith('http://127.0.0.1:'), `${name}: the sandbox account points at loopback`);
+    assert.equal(ei?.override.base_url, account.integration_override.base_url, `${name}: the environment override is the simulator`);
+  }
+}
+
+const usersOf = (file: SandboxFile, account: string) =>
+  call(file, 'GET', `/unified/usage-metering/users?integrated_account_id=${account}&limit=1&truto_ignore_remote_data=true`);
 
 test('starts on a fresh data dir, prints a working curl, writes sandbox.json', async () => {
   const { child, stdout } = await startSandbox();
@@ -97,6 +123,22 @@ test('starts on a fresh data dir, prints a working curl, writes sandbox.json', a
       assert.equal(res.status, 200, url);
       assert.ok(page.result.length > 0 && page.result.every((r) => r.id && r.start_date), `the printed usage window has rows: ${url}`);
     }
+
+    await assertEnvironmentFollowsSimulators(first);
+    // The Neon values the banner prints for connecting (the simulator's own sandbox context), and no
+    // integration_override: validated at the simulator.
+    const neonContext = (await loadSimulator(catalog.dir, catalog.getIntegration('neon')!.sandbox!.simulator)).sandbox.context;
+    const printed = /the simulators accept:\n(?:.*\n)*? {2}neon: (.+)\n/.exec(stdout)?.[1];
+    assert.ok(printed, `the banner lists what the neon simulator accepts: ${stdout}`);
+    assert.deepEqual(Object.fromEntries(printed.split(/ {2}/).map((pair) => pair.split('='))), neonContext);
+    const created = await call(first, 'POST', '/integrated-account', { tenant_id: 'no-override', integration: 'neon', context: neonContext });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.status, 'active');
+    assert.deepEqual(created.body.integration_override, {});
+    bare = created.body.id;
+    const users = await usersOf(first, bare);
+    assert.equal(users.status, 200, JSON.stringify(users.body));
+    assert.equal(users.body.result.length, 1);
   } finally {
     assert.equal(await stop(child), 0, 'stops cleanly on SIGTERM');
   }
@@ -114,6 +156,9 @@ test('starting again on the same data dir reuses the token and the accounts', as
     });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { result: unknown[] }).result.length, 1);
+    // The environment override followed the new ports too: the account without one of its own still works.
+    await assertEnvironmentFollowsSimulators(second);
+    assert.equal((await usersOf(second, bare)).status, 200);
   } finally {
     await stop(child);
   }

@@ -7,9 +7,10 @@ import { loadSimulator } from '../simulator-kit/discover.ts';
 
 /**
  * Sandbox mode: every integration that names a simulator gets one started on loopback and an
- * ordinary integrated account pointing at it, in an environment called "sandbox". Starting twice
- * on the same data dir reuses the environment, token and accounts (their base_url is refreshed,
- * since simulators get new ports).
+ * ordinary integrated account pointing at it, in an environment called "sandbox", and the
+ * environment's override of that integration points at it as well (any other account connected
+ * there lands on the simulator). Starting twice on the same data dir reuses the environment, token
+ * and accounts (every base_url is refreshed, since simulators get new ports).
  */
 export const SANDBOX_ENVIRONMENT = 'sandbox';
 export const SANDBOX_TENANT = 'sandbox';
@@ -26,6 +27,11 @@ export interface SandboxState {
   simulators: RunningSimulator[];
   /** A ready-to-paste curl of a unified get per integration that has an example user. */
   exampleCurls: string[];
+  /**
+   * What each simulator accepts on the connect page (its sandbox context: fake keys, never real
+   * ones), so a person can connect an account in the console without reading simulator sources.
+   */
+  connectValues: Record<string, Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,8 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
   const simulators: RunningSimulator[] = [];
   const accounts: Record<string, string> = {};
   const exampleCurls: string[] = [];
+  const connectValues: Record<string, Record<string, string>> = {};
+  const installedNow = new Map((await services.environmentIntegrations.list(env.id)).map((ei) => [ei.integration_id, ei]));
   const simulated = [...services.catalog.integrations.values()].filter((def) => def.sandbox).sort((a, b) => a.name.localeCompare(b.name));
   for (const [index, def] of simulated.entries()) {
     const entry = await loadSimulator(services.catalog.dir, def.sandbox!.simulator);
@@ -59,7 +67,12 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
     // Exactly this simulator's origin, before the account points at it: loopback stays closed to everything else.
     services.egress.allowOrigin(sim.origin);
     const sandboxContext = entry.sandbox.context;
+    connectValues[def.name] = Object.fromEntries(Object.entries(sandboxContext).map(([key, value]) => [key, String(value)]));
     const integration_override = { base_url: sim.baseUrl };
+    // The environment's override too, so an account connected later (console, link token, POST
+    // /integrated-account) with no base_url of its own reaches this simulator, on today's port.
+    const installed = installedNow.get(def.name);
+    await services.environmentIntegrations.install(env.id, { integration_id: def.name, override: { ...installed?.override, ...integration_override } });
     const existing = (await store.listIntegratedAccounts({ environment_id: env.id, tenant_id: SANDBOX_TENANT, integration: def.name, limit: 1 }))[0];
     let accountId: string;
     if (existing) {
@@ -105,6 +118,7 @@ export async function prepareSandbox(services: AppServices, apiUrl: string, opti
     file,
     simulators,
     exampleCurls,
+    connectValues,
     close: async () => {
       await Promise.all(simulators.map((s) => s.close()));
     },

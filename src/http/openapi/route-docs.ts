@@ -20,6 +20,7 @@ import { mcpDocs } from '../routes/mcp/mcp.ts';
 import { webhookDocs } from '../routes/webhook/webhook.ts';
 import { connectAccountDocs } from '../routes/connect-account/connect-account.ts';
 import { linkTokenDocs } from '../routes/link-token/link-token.ts';
+import { consoleDocs } from '../routes/console/console.ts';
 import { ok, type RouteDocs } from './route-doc.ts';
 
 /** GET /health is registered inline in app.ts, so its description lives here. */
@@ -49,6 +50,7 @@ export const ROUTE_DOCS: RouteDocs[] = [
   metricsDocs,
   readyDocs,
   openapiDocs,
+  consoleDocs,
   proxyDocs,
   unifiedMetaDocs,
   capabilitiesDocs,

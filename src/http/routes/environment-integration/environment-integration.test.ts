@@ -43,7 +43,8 @@ test('every bundled integration is installed by default, with a stable derived i
   assert.deepEqual(neon.integration, { id: 'neon', name: 'neon', label: neon.integration.label, category: neon.integration.category });
   assert.equal(neon.is_enabled, true);
   assert.equal(neon.is_active, true);
-  assert.deepEqual(neon.override, {});
+  // The sandbox points each simulated integration's environment override at its simulator (sandbox.ts).
+  assert.deepEqual(neon.override, { base_url: stack.simulators.neon });
   assert.equal(neon.environment_id, envId);
   assert.deepEqual((await call('GET', `/environment-integration/${neon.id}`)).body, neon);
   // Another environment's pair has another id, unreachable from here.
@@ -115,7 +116,8 @@ test('an override is checked like an account’s integration_override', async ()
   const auth = await call('PATCH', `/environment-integration/${neonId()}`, { override: { authorization: { format: 'bearer' } } });
   assert.equal(auth.status, 400);
   assert.match(auth.body.message, /cannot change how requests are authorized/);
-  assert.equal((await call('GET', `/environment-integration/${neonId()}`)).body.override.base_url, undefined);
+  // Refused overrides change nothing: the sandbox's own base_url is still the one in force.
+  assert.equal((await call('GET', `/environment-integration/${neonId()}`)).body.override.base_url, stack.simulators.neon);
 });
 
 test('the environment override reaches every account, under the account’s own override', async () => {

@@ -152,6 +152,31 @@ describe('bulk-delete and credentials', () => {
     assert.equal((await stack.services.store.getIntegratedAccount(id))!.context.api_key, sandbox!.context.api_key, 'the stored key stays');
   });
 
+  test('POST /{id}/validate asks the provider now and records its verdict either way', async () => {
+    const sandbox = await stack.services.store.getIntegratedAccount(stack.accounts.neon);
+    // Connected with a key the simulator refuses, kept as validation_error.
+    const id = await stack.connect('neon', { tenant_id: 'validate', context: { api_key: 'not-a-key' } }, '?keep_on_validation_error=true');
+    const refused = await stack.api(`/integrated-account/${id}/validate`, { method: 'POST' });
+    const refusedBody = await json(refused);
+    assert.equal(refused.status, 200, JSON.stringify(refusedBody));
+    assert.equal(refusedBody.status, 'validation_error');
+    assert.ok(refusedBody.last_error, 'the refusal says why');
+    assert.equal(refusedBody.context.api_key, '********', 'the key is masked in the answer');
+    // The key fixed behind the API's back (no validation on the way): the next check makes it active.
+    await stack.services.store.updateIntegratedAccount(id, {
+      context: { ...(await stack.services.store.getIntegratedAccount(id))!.context, api_key: sandbox!.context.api_key },
+    });
+    const accepted = await json(await stack.api(`/integrated-account/${id}/validate`, { method: 'POST' }));
+    assert.equal(accepted.status, 'active');
+    assert.equal(accepted.last_error, null);
+    assert.equal((await stack.services.store.getIntegratedAccount(id))!.status, 'active', 'the verdict is stored');
+    // Another environment's account, or no account at all, is a 404.
+    const other = await ensureEnvironment(stack.services.store, 'validate-other');
+    const { token } = await issueApiToken(stack.services.store, other.id, 'other');
+    assert.equal((await call(token, `/integrated-account/${id}/validate`, { method: 'POST' })).status, 404);
+    assert.equal((await stack.api('/integrated-account/00000000-0000-4000-8000-000000000000/validate', { method: 'POST' })).status, 404);
+  });
+
   test('refresh-credentials on an API-key account says there is nothing to refresh', async () => {
     const res = await stack.api('/integrated-account/refresh-credentials', { method: 'POST', body: JSON.stringify({ id: stack.accounts.neon }) });
     assert.equal(res.status, 400);

@@ -88,6 +88,18 @@ export const accountTokenDocs: RouteDocs = {
       success: ok('Deleted', success),
     },
     {
+      method: 'post',
+      path: '/integrated-account/{id}/validate',
+      operationId: 'validateIntegratedAccount',
+      summary: "Run the integration's validation on the account now (Tessera extension)",
+      description:
+        "Calls the provider with the stored credentials, as when the account was connected, and records the verdict: `active`, or `validation_error` with `last_error`. Answers the account either way (a refusal is the provider's answer, not a failure of this call); an `integrated_account:active` or `:validation_error` event is sent when the status changes.",
+      tags,
+      params: { id: { description: 'Integrated account id', schema: { type: 'string', format: 'uuid' } } },
+      success: ok('The account, with its status after the check', account),
+      errors: [...ADMIN_ERRORS, 409],
+    },
+    {
       method: 'patch',
       path: '/integrated-account/{id}/credentials',
       operationId: 'updateIntegratedAccountCredentials',
@@ -149,6 +161,15 @@ export function accountTokenRoutes() {
     for (const id of new Set(ids)) await services.accounts.get(environmentId, id);
     for (const id of new Set(ids)) await services.accounts.delete(environmentId, id);
     return sendJson(c, 200, { success: true });
+  });
+
+  app.post('/:id/validate', async (c) => {
+    const services = c.get('services');
+    const stored = await services.accounts.get(c.get('principal').environmentId, uuidParam(c, 'id', errors.accountNotFound));
+    // 409 when the integration is disabled in the environment; its override reaches the validation's calls.
+    const account = await services.access.environmentLayer(stored);
+    const integration = await services.access.integrationFor(account);
+    return sendJson(c, 200, toView(await services.accounts.validate(account, integration), services.catalog));
   });
 
   app.patch('/:id/credentials', async (c) => {

@@ -179,6 +179,8 @@ describe('GET /openapi.json', () => {
     const publicPaths = ['/health', '/ready', '/metrics', '/openapi.json', '/oauth2/callback'];
     // The hosted connect page: a browser's, whose credential is the link token (docs/connect.md).
     publicPaths.push('/connect-account', '/connect-account/oauth', '/connect-account/oauth-return');
+    // The web console's static files: the page is public, its API calls carry the token (docs/console.md).
+    publicPaths.push('/console', '/console/{rest}');
     for (const { path, verb, op } of operations()) {
       if (!publicPaths.includes(path)) assert.equal(op.security, undefined, `${verb} ${path}`);
     }
