@@ -14,7 +14,9 @@
  * JSONata compiler's coverage and µs per record, compiled vs interpreter (bench/mapping-compiler.ts).
  * Overhead = Tessera − upstream. Figures vary with the machine; compare runs on one machine.
  *
- * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8).
+ * Options (env): BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 8), BENCH_ONLY=throughput
+ * (only the side-by-side with the baseline proxy, against the fast upstream), BENCH_ONLY=stream (only
+ * the 1,000,000-record stream of bench/stream.ts; BENCH_STREAM_RECORDS scales it).
  */
 import { performance } from 'node:perf_hooks';
 import { mapUpstreamRecords } from '../src/engine/unified-engine.ts';
@@ -23,9 +25,11 @@ import { findUnifiedResource } from '../src/models/index.ts';
 import { loadSimulator } from '../src/simulator-kit/discover.ts';
 import { startTestStack } from '../test/helpers/stack.ts';
 import { coldStart } from './cold-start.ts';
+import { startFastUpstream } from './fast-upstream.ts';
 import { connectionsBench } from './connections.ts';
 import { throughputBench } from './throughput.ts';
 import { mappingCompilerBench, printMappingCompilerBench } from './mapping-compiler.ts';
+import { printStreamBench, streamBench } from './stream.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -133,10 +137,43 @@ async function usageRows() {
   }
 }
 
+/**
+ * Tessera beside the hand-written proxy, both reading the fast upstream (bench/fast-upstream.ts,
+ * its own process): the in-process simulator would cap both near its own rate and squeeze the ratio.
+ */
+async function sideBySide() {
+  const org = `/organizations/${DEFAULT_NEON_BIG_ORG_ID}`;
+  const fast = await startFastUpstream({ apiKey: upstreamKey, paths: [org, ...[1, 10, 100, 500].map((n) => `${org}/members?limit=${n}`)] });
+  try {
+    stack.services.egress.allowOrigin(fast.origin);
+    const accountId = await stack.connect('neon', {
+      tenant_id: 'bench',
+      context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID },
+      integration_override: { base_url: fast.baseUrl },
+    });
+    await throughputBench({ neon: fast.baseUrl, apiKey: upstreamKey, orgId: DEFAULT_NEON_BIG_ORG_ID, apiUrl: stack.apiUrl, token: stack.token, accountId });
+  } finally {
+    await fast.close();
+  }
+}
+
 const USAGE_ROUNDS = Number(process.env.BENCH_USAGE_ROUNDS ?? 10);
-const stack = await startTestStack();
+const ONLY = process.env.BENCH_ONLY;
+const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
+// The record index off (BENCH_RECORD_INDEX_TTL_S to turn it on): the baseline proxy has none, so
+// with it a get would be compared against a scan it skips; the bench measures the scanning get.
+const stack = await startTestStack({ TESSERA_RECORD_INDEX_TTL_S: process.env.BENCH_RECORD_INDEX_TTL_S ?? '0' });
 try {
-  const upstreamKey = DEFAULT_NEON_EXTRA_KEYS.bigOrg;
+  if (ONLY === 'throughput') {
+    await sideBySide();
+  } else if (ONLY === 'stream') {
+    printStreamBench(await streamBench());
+  } else await everything();
+} finally {
+  await stack.close();
+}
+
+async function everything() {
   /** A Neon account on the 1 200-member org, with whatever else the row needs. */
   const neonAccount = (extra: Record<string, unknown> = {}) =>
     stack.connect('neon', { tenant_id: 'bench', context: { api_key: upstreamKey, org_id: DEFAULT_NEON_BIG_ORG_ID }, ...extra });
@@ -192,22 +229,14 @@ try {
   for (let i = 0; i < rounds; i++) await mapUpstreamRecords(input);
   const perRecordUs = ((performance.now() - t) * 1000) / (rounds * members.length);
   console.log(`\nmapping only: ${members.length} members × ${rounds} rounds, ${perRecordUs.toFixed(1)} µs per record`);
-  await throughputBench({
-    neon: stack.simulators.neon,
-    apiKey: upstreamKey,
-    orgId: DEFAULT_NEON_BIG_ORG_ID,
-    apiUrl: stack.apiUrl,
-    token: stack.token,
-    accountId: account,
-  });
+  await sideBySide();
   await usageRows();
   printMappingCompilerBench(await mappingCompilerBench());
   await coldStart({ neonOrigin: stack.simulators.neon, apiKey: upstreamKey, orgId: DEFAULT_NEON_BIG_ORG_ID });
+  printStreamBench(await streamBench());
   await connectionsBench();
   const memory = process.memoryUsage();
   console.log(
     `memory at the end: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server, simulator and bench share this process)`,
   );
-} finally {
-  await stack.close();
 }

@@ -7,8 +7,9 @@ import { startBaselineProxy } from './baseline-proxy.ts';
  * run: req/s and process CPU per request for list10, list100 and get at concurrency 1, 8 and 64,
  * with interleaved repetitions (Tessera, baseline, Tessera, …) so load on the machine falls on
  * both alike; the ratio of medians; and at concurrency 1 the latency each adds over the upstream
- * call alone. The server, the simulator and the client share this process, so CPU per request
- * includes the simulator and the client for both: the difference is what each adds.
+ * call alone. The upstream (bench/fast-upstream.ts) runs in a process of its own; the server,
+ * the baseline and the client share this one, so CPU per request includes the client for both:
+ * the difference is what each adds.
  */
 export interface ThroughputTargets {
   /** Base URL of the Neon simulator, its key and the org the bench account reads. */
@@ -93,7 +94,9 @@ export async function throughputBench(t: ThroughputTargets): Promise<void> {
       assert.deepEqual(records(b), records(a), `the baseline's ${s.name} differs from Tessera's`);
     }
     console.log(`\nTessera vs a hand-written proxy (same Neon calls, same records; checked identical before timing)`);
-    console.log(`${REQUESTS} requests per run, ${REPEATS} interleaved runs each, medians; CPU per request includes simulator and client in both`);
+    console.log(
+      `${REQUESTS} requests per run, ${REPEATS} interleaved runs each, medians; CPU per request includes the client in both; upstream in its own process`,
+    );
     console.log(
       `${'scenario'.padEnd(10)}${'conc'.padStart(5)}${'tessera/s'.padStart(11)}${'baseline/s'.padStart(12)}${'ratio'.padStart(8)}${'cpu µs/req T'.padStart(14)}${'B'.padStart(8)}`,
     );

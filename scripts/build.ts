@@ -24,7 +24,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,6 +85,14 @@ export function build(outDir: string, options: { force?: boolean } = {}): void {
     path.join(outDir, 'engine', 'expressions', 'sandbox-process.mjs'),
     "// Written by scripts/build.ts: the expression sandbox child's entry in the compiled build.\nawait import('./sandbox-process.js');\n",
   );
+  // The catalog parsed and validated once, here, so the compiled server starts without parsing YAML
+  // (src/integrations/catalog-snapshot.ts). Written by the compiled code itself: the snapshot's
+  // digest covers the validating modules as the compiled server will read them.
+  const catalogModule = pathToFileURL(path.join(outDir, 'integrations', 'catalog.js')).href;
+  execFileSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(catalogModule)})).writeBuildSnapshot();`], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 /** The web console's single-page app into console/dist (its config: console/vite.config.ts). */

@@ -27,6 +27,9 @@ const envSchema = z.object({
   TESSERA_UPSTREAM_REQUEST_BUDGET_MS: z.coerce.number().int().positive().default(30_000),
   TESSERA_IGNORE_LIMIT_MAX_RECORDS: z.coerce.number().int().positive().default(10_000),
   TESSERA_IGNORE_LIMIT_MAX_PAGES: z.coerce.number().int().positive().default(200),
+  /** How long a listed record answers a get without a scan (engine/record-index.ts); 0 turns the index off. */
+  TESSERA_RECORD_INDEX_TTL_S: z.coerce.number().min(0).default(30),
+  TESSERA_RECORD_INDEX_MAX_RECORDS: z.coerce.number().int().positive().default(10_000),
   /** 0 turns a limit off. */
   TESSERA_RATE_LIMIT_TOKEN: z.coerce.number().int().min(0).default(500),
   TESSERA_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(0).default(50),
@@ -102,6 +105,8 @@ export interface TesseraConfig {
   http: { maxConcurrent: number; maxQueued: number; queueTimeoutMs: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The safety cap of `truto_ignore_limit` and `stream` (docs/contract.md §5.4). */
   pageLimits: { maxRecords: number; maxPages: number };
+  /** The record index a get answers from after a list (engine/record-index.ts); ttlMs 0: off. */
+  recordIndex: { ttlMs: number; maxEntries: number };
   /** TESSERA_LOG_RETENTION_DAYS: how long GET /log's rows are kept; 0 turns persistence off (docs/logs.md). */
   logRetentionDays: number;
   /** Webhook delivery (docs/webhooks.md); attempts = retryScheduleMs.length + 1. */
@@ -146,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       requestBudgetMs: e.TESSERA_UPSTREAM_REQUEST_BUDGET_MS,
     },
     pageLimits: { maxRecords: e.TESSERA_IGNORE_LIMIT_MAX_RECORDS, maxPages: e.TESSERA_IGNORE_LIMIT_MAX_PAGES },
+    recordIndex: { ttlMs: Math.round(e.TESSERA_RECORD_INDEX_TTL_S * 1000), maxEntries: e.TESSERA_RECORD_INDEX_MAX_RECORDS },
     logRetentionDays: e.TESSERA_LOG_RETENTION_DAYS,
     maxBodyBytes: e.TESSERA_MAX_BODY_BYTES,
     shutdownGraceMs: e.TESSERA_SHUTDOWN_GRACE_MS,

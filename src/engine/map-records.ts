@@ -92,20 +92,30 @@ export async function mapUpstreamRecords(input: MapRecordsInput): Promise<Mapped
     budget: input.budget,
   });
   const out: MappedRecord[] = [];
-  results.forEach((mapped, i) => {
-    if (mapped === FILTERED_OUT) return;
+  // A plain loop: this runs for every record of every page of a million-record stream.
+  for (let i = 0; i < results.length; i++) {
+    const mapped = results[i];
+    if (mapped === FILTERED_OUT) continue;
     const record = records[i];
     // One upstream record may be several unified rows (a usage bucket and its results): an array
     // result is flattened, each row keeping the record as its raw source.
-    for (const row of Array.isArray(mapped) ? mapped : [mapped]) if (isObject(row)) out.push({ unified: withRemoteData(row, record), raw: record });
-  });
+    if (!Array.isArray(mapped)) {
+      if (isObject(mapped)) out.push({ unified: withRemoteData(mapped, record), raw: record });
+      continue;
+    }
+    for (const row of mapped) if (isObject(row)) out.push({ unified: withRemoteData(row, record), raw: record });
+  }
   return out;
 }
 
 /** Every unified record carries its raw upstream object, unless the mapping set its own. */
 function withRemoteData(mapped: Record<string, unknown>, raw: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(mapped)) if (v !== undefined) out[k] = v;
+  for (const k in mapped) {
+    if (!Object.hasOwn(mapped, k)) continue;
+    const v = mapped[k];
+    if (v !== undefined) out[k] = v;
+  }
   if (!('remote_data' in out) && raw !== undefined) out.remote_data = raw;
   return out;
 }

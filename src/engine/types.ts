@@ -101,6 +101,8 @@ export interface UnifiedCall {
   limit?: number;
   nextCursor?: string;
   skipApiCall?: boolean;
+  /** Read the provider even when the record index holds the record (debug output shows the calls). */
+  bypassIndex?: boolean;
 }
 
 export interface MappedRecord {

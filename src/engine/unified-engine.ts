@@ -1,16 +1,20 @@
 import { errors } from '../errors/catalogue.ts';
-import type { CallConfig, MappingConfig, SideLoadConfig } from '../integrations/definition-schema.ts';
+import type { CallConfig, MappingConfig } from '../integrations/definition-schema.ts';
 import type { UnifiedResource } from '../models/types.ts';
 import type { CursorCodec } from './cursor.ts';
 import { evaluate, requestBudget } from './expressions/evaluate.ts';
-import { DEFAULT_PAGE_LIMITS, fetchAllPages, type PageLimits } from './fetch-pages.ts';
+import { DEFAULT_PAGE_LIMITS, type PageLimits } from './fetch-pages.ts';
 import type { PageState } from './pagination.ts';
 import { renderValue } from './placeholders.ts';
 import { redactBody, redactHeaders, redactUrl } from './redact.ts';
 import { nextRunnablePhase } from './phase-skip.ts';
-import { callResource, type ResourceCallResult } from './resource-call.ts';
+import { callResource } from './resource-call.ts';
 import { runIntegrationSteps, runSteps } from './steps.ts';
-import { isObject, mapUpstreamRecords, matchLookup } from './map-records.ts';
+import { RecordIndex, type RecordIndexOptions } from './record-index.ts';
+import { isObject, mapUpstreamRecords } from './map-records.ts';
+import { mappedHeaders, outboundQuery } from './call-inputs.ts';
+import { findRecord, indexed, requireResource } from './lookup.ts';
+import { sideLoads } from './side-loads.ts';
 import type { Execution, MappedRecord, UnifiedCall } from './types.ts';
 
 export type { MappedRecord, UnifiedCall } from './types.ts';
@@ -51,15 +55,31 @@ interface ListCursorState {
   win?: { start: string; end: string };
 }
 
+/** What a listing that follows every page ends with (listAllPages fills it in as it goes). */
+export interface ListAllOutcome {
+  partial: boolean;
+  /** Where to resume: after a cap, or, when a page failed, the cursor of that page. */
+  resumeCursor: string | null;
+  pages: number;
+  records: number;
+}
+
 export class UnifiedEngine {
+  /** Records lists and scans have just seen, so a get right after a list does not scan (record-index.ts). */
+  readonly index: RecordIndex;
+
   constructor(
     private readonly cursors: CursorCodec,
     private readonly limits: PageLimits = DEFAULT_PAGE_LIMITS,
     /** "Now" for default date windows; injectable so tests pin it. */
     private readonly clock: () => number = Date.now,
-  ) {}
+    indexOptions?: RecordIndexOptions,
+  ) {
+    this.index = new RecordIndex(indexOptions);
+  }
 
-  async list(exec: Execution, mapping: MappingConfig, call: UnifiedCall, resourceInfo: UnifiedResource): Promise<ListPage> {
+  /** `indexRecords: false`: the page does not go into the record index (listAllPages, past the index's capacity). */
+  async list(exec: Execution, mapping: MappingConfig, call: UnifiedCall, resourceInfo: UnifiedResource, indexRecords = true): Promise<ListPage> {
     const phases = mapping.phases?.length ? mapping.phases : [mapping];
     const cursorScope = { account: exec.account.id, target: `${call.model}/${call.resource}` };
     let state: ListCursorState = { ph: 0 };
@@ -80,8 +100,9 @@ export class UnifiedEngine {
     }
     const chunk = window?.chunks[state.w ?? 0];
     const phase = { ...mapping, ...phases[state.ph], side_load: mapping.side_load } as MappingConfig;
-    const [page, sideLoad] = await Promise.all([this.fetchPhasePage(exec, phase, call, state.s, chunk), this.sideLoads(exec, mapping.side_load, call)]);
+    const [page, sideLoad] = await Promise.all([this.fetchPhasePage(exec, phase, call, state.s, chunk), sideLoads(exec, mapping.side_load, call)]);
     const records = await this.mapRecords(exec, phase, call, page.records, sideLoad, resourceInfo, chunk);
+    if (phase.resource && indexRecords) this.index.addPage(exec.account.id, `${call.model}/${call.resource}`, phase.resource, records);
     const win = window && { start: window.start, end: window.end };
     const w = state.w ?? 0;
     let next: ListCursorState | null = null;
@@ -115,21 +136,58 @@ export class UnifiedEngine {
     call: UnifiedCall,
     resourceInfo: UnifiedResource,
     onPage: (page: ListPage) => Promise<void>,
-  ): Promise<{ partial: boolean; resumeCursor: string | null; pages: number; records: number }> {
+  ): Promise<ListAllOutcome> {
+    const outcome: ListAllOutcome = { partial: false, resumeCursor: null, pages: 0, records: 0 };
+    for await (const page of this.listAllPages(exec, mapping, call, resourceInfo, outcome)) await onPage(page);
+    return outcome;
+  }
+
+  /**
+   * Every page, as an async iterator the consumer pulls: nothing is fetched faster than it is
+   * written, so memory stays at about two pages however long the list. The next page is
+   * requested while the consumer handles the current one (the upstream's latency overlaps the
+   * mapping and the writing). `outcome` is complete when the iteration ends; when a page fails,
+   * `outcome.resumeCursor` is the cursor that fetches that page again.
+   */
+  async *listAllPages(
+    exec: Execution,
+    mapping: MappingConfig,
+    call: UnifiedCall,
+    resourceInfo: UnifiedResource,
+    outcome: ListAllOutcome,
+  ): AsyncGenerator<ListPage> {
     let cursor = call.nextCursor;
-    let pages = 0;
-    let records = 0;
-    for (;;) {
-      const page = await this.list(exec, mapping, { ...call, nextCursor: cursor }, resourceInfo);
-      pages++;
-      records += page.records.length;
-      await onPage(page);
-      if (!page.nextCursor) return { partial: page.partial, resumeCursor: null, pages, records };
-      cursor = page.nextCursor;
-      if (pages >= this.limits.maxPages || records >= this.limits.maxRecords) return { partial: true, resumeCursor: cursor, pages, records };
-      // The time budgets bound one page's wait, not a listing that is long by design.
-      exec.timeBudget.restart();
-      requestBudget(exec).reset();
+    const fetchPage = (at: string | undefined) => {
+      // The index keeps a listing's first records only: records passing through it all the way
+      // down a long listing would each live long enough to reach V8's old generation, which then
+      // grows with the listing (a million-record stream's RSS doubled).
+      const pending = this.list(exec, mapping, { ...call, nextCursor: at }, resourceInfo, outcome.records < this.index.capacity);
+      // Awaited below; a consumer that stops early leaves it unawaited, and its failure unreported.
+      pending.catch(() => undefined);
+      return pending;
+    };
+    let pending: Promise<ListPage> | undefined = fetchPage(cursor);
+    while (pending) {
+      outcome.resumeCursor = cursor ?? null;
+      const page = await pending;
+      pending = undefined;
+      outcome.pages++;
+      outcome.records += page.records.length;
+      outcome.partial = page.partial;
+      outcome.resumeCursor = null;
+      if (page.nextCursor) {
+        cursor = page.nextCursor;
+        if (outcome.pages >= this.limits.maxPages || outcome.records >= this.limits.maxRecords) {
+          outcome.partial = true;
+          outcome.resumeCursor = cursor;
+        } else {
+          // The time budgets bound one page's wait, not a listing that is long by design.
+          exec.timeBudget.restart();
+          requestBudget(exec).reset();
+          pending = fetchPage(cursor);
+        }
+      }
+      yield page;
     }
   }
 
@@ -139,7 +197,10 @@ export class UnifiedEngine {
       return mapped ?? { unified: {}, raw: null };
     }
     await runIntegrationSteps(exec);
-    const [found, sideLoad] = await Promise.all([this.findRecord(exec, mapping, call, resourceInfo), this.sideLoads(exec, mapping.side_load, call)]);
+    const [found, sideLoad] = await Promise.all([
+      indexed(this.index, exec, mapping, call) ?? findRecord(exec, mapping, call, resourceInfo, this.limits, this.index),
+      sideLoads(exec, mapping.side_load, call),
+    ]);
     const [mapped] = await this.mapRecords(exec, found.config, call, [found.record], sideLoad, resourceInfo);
     if (!mapped) throw errors.recordNotFound(`${resourceInfo.label} ${call.id} not found`);
     return mapped;
@@ -177,14 +238,16 @@ export class UnifiedEngine {
         resource: requireResource(mapping),
         method: mapping.method ?? call.method,
         id: call.id,
-        query: await this.outboundQuery(exec, mapping, call),
+        query: await outboundQuery(exec, mapping, call),
         remoteQuery: call.remoteQuery,
         body,
-        headers: await this.mappedHeaders(exec, mapping, call, body),
+        headers: await mappedHeaders(exec, mapping, call, body),
         role: 'main',
       }),
-      this.sideLoads(exec, mapping.side_load, call),
+      sideLoads(exec, mapping.side_load, call),
     ]);
+    // Whatever the index holds for this target may be what the write just changed.
+    this.index.invalidate(exec.account.id, `${call.model}/${call.resource}`);
     await runSteps(exec, mapping.after, { query: call.query, id: call.id, body, data: result.data }, `${label} after`);
     if (call.method === 'delete') return { id: call.id, raw: result.data };
     const writtenId = mapping.id_expression
@@ -220,126 +283,17 @@ export class UnifiedEngine {
 
   private async fetchPhasePage(exec: Execution, phase: CallConfig, call: UnifiedCall, pageState: PageState | undefined, window?: WindowChunk) {
     await runSteps(exec, phase.before, { query: call.query, id: call.id, window }, 'mapping before');
-    const query = await this.outboundQuery(exec, phase, call, window);
+    const query = await outboundQuery(exec, phase, call, window);
     return callResource(exec, {
       resource: requireResource(phase),
       method: phase.method ?? 'list',
-      headers: await this.mappedHeaders(exec, phase, call),
+      headers: await mappedHeaders(exec, phase, call),
       query,
       remoteQuery: call.remoteQuery,
       limit: call.limit,
       pageState,
       role: 'main',
     });
-  }
-
-  private async outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall, window?: WindowChunk): Promise<Record<string, unknown>> {
-    const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body, window };
-    const fixed = renderValue(config.query ?? {}, scope);
-    const mapped = config.query_mapping
-      ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping`, budget: requestBudget(exec) })
-      : {};
-    return { ...fixed, ...(mapped && typeof mapped === 'object' ? mapped : {}) };
-  }
-
-  /** `request_header_mapping`: JSONata giving extra request headers. */
-  private async mappedHeaders(exec: Execution, config: CallConfig, call: UnifiedCall, requestBody?: unknown): Promise<Record<string, string> | undefined> {
-    if (!config.request_header_mapping) return undefined;
-    const scope = {
-      headers: {},
-      body: call.body,
-      query: call.query,
-      rawQuery: call.rawQuery,
-      context: exec.context,
-      requestBody,
-      before: exec.before,
-      id: call.id,
-    };
-    const headers = await evaluate(config.request_header_mapping, scope, {
-      label: `${call.model}/${call.resource} request_header_mapping`,
-      budget: requestBudget(exec),
-    });
-    if (!headers || typeof headers !== 'object') return undefined;
-    return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  }
-
-  /** A get: one call to the resource's get, or a scan of lists until a `match` finds the record. */
-  private async findRecord(
-    exec: Execution,
-    mapping: MappingConfig,
-    call: UnifiedCall,
-    info: UnifiedResource,
-  ): Promise<{ record: unknown; config: CallConfig }> {
-    if (!mapping.lookup?.length) {
-      await runSteps(exec, mapping.before, { query: call.query, id: call.id }, 'mapping before');
-      const result = await callResource(exec, {
-        resource: requireResource(mapping),
-        method: mapping.method ?? 'get',
-        id: call.id,
-        query: await this.outboundQuery(exec, mapping, call),
-        remoteQuery: call.remoteQuery,
-        headers: await this.mappedHeaders(exec, mapping, call),
-        role: 'main',
-      });
-      return { record: result.data, config: mapping };
-    }
-    const previous: unknown[] = [];
-    for (const [index, attempt] of mapping.lookup.entries()) {
-      await runSteps(exec, attempt.before, { query: call.query, id: call.id }, `lookup ${index} before`);
-      let found: unknown;
-      const query = await this.outboundQuery(exec, attempt, call);
-      await fetchAllPages(
-        exec,
-        { resource: attempt.resource ?? requireResource(mapping), method: attempt.method ?? 'list', query, remoteQuery: call.remoteQuery, role: 'main' },
-        {
-          limits: { maxPages: this.limits.maxPages, maxRecords: Number.POSITIVE_INFINITY },
-          onPage: async (page: ResourceCallResult) => {
-            found = await matchLookup(
-              attempt.match,
-              { records: page.records, id: call.id, query: call.query, context: exec.context, previous },
-              `${call.model}/${call.resource} lookup ${index} match`,
-              requestBudget(exec),
-            );
-            if (found !== undefined && found !== null) return true;
-            previous.push(...page.records);
-            return false;
-          },
-        },
-      );
-      if (found !== undefined && found !== null) return { record: found, config: { ...mapping, ...attempt } };
-    }
-    throw errors.recordNotFound(`${info.label} ${call.id} not found`);
-  }
-
-  private async sideLoads(exec: Execution, sideLoads: Record<string, SideLoadConfig> | undefined, call: UnifiedCall): Promise<Record<string, unknown>> {
-    const entries = Object.entries(sideLoads ?? {});
-    if (!entries.length) return {};
-    await runIntegrationSteps(exec);
-    const results = await Promise.all(entries.map(([key, config]) => this.sideLoad(exec, key, config, call)));
-    return Object.fromEntries(entries.map(([key], i) => [key, results[i]]));
-  }
-
-  private async sideLoad(exec: Execution, key: string, config: SideLoadConfig, call: UnifiedCall): Promise<unknown> {
-    const scope = { context: exec.context, query: call.query, id: call.id, before: exec.before };
-    const id = config.id === undefined ? undefined : renderValue(config.id, scope);
-    const query = renderValue(config.query ?? {}, scope);
-    const cacheKey = config.cache_ttl_seconds
-      ? `side_load:${exec.account.id}:${config.resource}:${config.method}:${id ?? ''}:${JSON.stringify(query)}:${config.response_mapping ?? ''}`
-      : undefined;
-    if (cacheKey) {
-      const hit = await exec.services.cache.get(cacheKey);
-      if (hit !== undefined) return hit;
-    }
-    const result = await callResource(exec, { resource: config.resource, method: config.method, id, query, role: 'side_load' });
-    const value = config.response_mapping
-      ? await evaluate(
-          config.response_mapping,
-          { response: result.data, body: result.data, context: exec.context, query: call.query },
-          { label: `side_load ${key}`, budget: requestBudget(exec) },
-        )
-      : result.data;
-    if (cacheKey) await exec.services.cache.set(cacheKey, value, config.cache_ttl_seconds!);
-    return value;
   }
 
   private mapRecords(
@@ -398,11 +352,6 @@ function checkRequiredBody(schema: Record<string, unknown> | undefined, body: un
   const given = (body ?? {}) as Record<string, unknown>;
   const missing = required.filter((k) => given[k] === undefined || given[k] === null || (Array.isArray(given[k]) && (given[k] as unknown[]).length === 0));
   if (missing.length) throw errors.missingBody(missing);
-}
-
-function requireResource(config: CallConfig): string {
-  if (!config.resource) throw errors.internal('Mapping names no resource to call');
-  return config.resource;
 }
 
 function safeJson(text: string): unknown {

@@ -180,6 +180,7 @@ export const errors = {
   idempotencyOutcomeUnknown: (message: string) => new TesseraError(409, message, { code: 'TESSERA_IDEMPOTENCY_OUTCOME_UNKNOWN' }),
   payloadTooLarge: (message: string) => new TesseraError(413, message, { code: 'TESSERA_PAYLOAD_TOO_LARGE' }),
   expressionLimitExceeded: (message: string) => new TesseraError(422, message, { code: 'TESSERA_EXPRESSION_LIMIT_EXCEEDED' }),
+  lookupLimitReached: (message: string) => new TesseraError(422, message, { code: 'TESSERA_LOOKUP_LIMIT_REACHED' }),
   /** A batch resource skipped because its dependency failed (docs/batch.md). */
   batchDependencyFailed: (message: string) => new TesseraError(424, message, { code: 'TESSERA_BATCH_DEPENDENCY_FAILED' }),
   rateLimited: (retryAfterSeconds: number, message = 'Rate limit exceeded', headers: Record<string, string> = {}) =>

@@ -66,6 +66,11 @@ export const ERROR_CODES = {
     summary:
       "An override's expression (unified_model_override, integration_override or an environment mapping) exceeded the sandbox's limits: time, memory, result size or the request's expression budget; the message names the expression.",
   },
+  TESSERA_LOOKUP_LIMIT_REACHED: {
+    status: 422,
+    summary:
+      "A get that scans the provider's list for the record stopped at the page cap (TESSERA_IGNORE_LIMIT_MAX_PAGES) without finding it: the record may exist further on.",
+  },
   TESSERA_OVERRIDE_FAILED: {
     status: 422,
     summary:

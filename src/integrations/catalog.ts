@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { ExpressionError, checkExpression } from '../engine/expressions/evaluate.ts';
 import { forEachExpressionSlot } from '../engine/expressions/slots.ts';
+import { SNAPSHOT_FILE, checkoutCacheFile, readSnapshot, sourcesDigest, writeSnapshot, type SourceFile } from './catalog-snapshot.ts';
 import { describeIssues, integrationSchema, mappingFileSchema, type IntegrationDefinition, type MappingConfig, type MappingFile } from './definition-schema.ts';
 
 /**
@@ -32,10 +33,17 @@ export interface Catalog {
   mappingsFor(integration: string): MappingFile[];
 }
 
-function parseFile<T>(file: string, schema: z.ZodType<T>, label: string): T {
+/** Loaded on first parse: a server started from a snapshot never pays for the YAML parser. */
+let yaml: typeof import('yaml') | undefined;
+const parseYaml = (text: string): unknown => {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text, { merge: true, maxAliasCount: -1 });
+};
+
+function parseSource<T>(source: SourceFile, schema: z.ZodType<T>, label: string): T {
   let raw: unknown;
   try {
-    raw = YAML.parse(fs.readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 });
+    raw = parseYaml(source.text);
   } catch (e) {
     throw new DefinitionError(`${label}: not valid YAML: ${(e as Error).message}`);
   }
@@ -56,33 +64,82 @@ export function checkExpressions(label: string, value: unknown, at: string[] = [
   });
 }
 
+/**
+ * The catalog in `dir`. The bundled one comes from a snapshot when one matches its sources
+ * (catalog-snapshot.ts: the build's, or the checkout's cache), and is parsed and validated otherwise.
+ */
 export function loadCatalog(dir: string = PROVIDERS_DIR): Catalog {
-  const integrations = new Map<string, IntegrationDefinition>();
-  const mappings = new Map<string, MappingFile>();
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const folder = path.join(dir, entry.name);
-    // A provider under construction (a simulator without its definition yet) is not installed;
-    // catalog.test.ts keeps the committed tree honest (every provider folder has a definition).
-    if (!fs.existsSync(path.join(folder, 'integration.yaml'))) continue;
-    const definition = parseFile(path.join(folder, 'integration.yaml'), integrationSchema, entry.name);
-    if (definition.name !== entry.name) throw new DefinitionError(`${entry.name}: name: must equal its folder name`);
-    checkExpressions(entry.name, definition);
-    integrations.set(definition.name, definition);
-    const mappingDir = path.join(folder, 'mappings');
+  if (path.resolve(dir) !== path.resolve(PROVIDERS_DIR)) return catalogOf(dir, parseSources(readSources(dir)));
+  return loadCatalogWithSnapshots(dir, [path.join(dir, SNAPSHOT_FILE)], checkoutCacheFile(dir));
+}
+
+/** The first of `snapshots` that matches the sources; otherwise parsed, and `cacheFile` (also read first) written best-effort. */
+export function loadCatalogWithSnapshots(dir: string, snapshots: string[], cacheFile: string): Catalog {
+  const sources = readSources(dir);
+  const digest = sourcesDigest(sources);
+  for (const file of [...snapshots, cacheFile]) {
+    const snapshot = readSnapshot(file, digest);
+    if (snapshot) return catalogOf(dir, snapshot);
+  }
+  const parsed = parseSources(sources);
+  writeSnapshot(cacheFile, { format: 1, digest, ...parsed });
+  return catalogOf(dir, parsed);
+}
+
+/** `npm run build`: the snapshot the compiled server reads instead of the YAML (run by the compiled code itself, so the digest is its own). */
+export function writeBuildSnapshot(dir: string = PROVIDERS_DIR): void {
+  const sources = readSources(dir);
+  if (!writeSnapshot(path.join(dir, SNAPSHOT_FILE), { format: 1, digest: sourcesDigest(sources), ...parseSources(sources) })) {
+    throw new Error(`could not write ${path.join(dir, SNAPSHOT_FILE)}`);
+  }
+}
+
+/** A provider under construction (a simulator without its definition yet) is not installed; catalog.test.ts keeps the committed tree honest. */
+function readSources(dir: string): SourceFile[] {
+  const sources: SourceFile[] = [];
+  const read = (relative: string) => sources.push({ relative, text: fs.readFileSync(path.join(dir, relative), 'utf8') });
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || !fs.existsSync(path.join(dir, entry.name, 'integration.yaml'))) continue;
+    read(path.join(entry.name, 'integration.yaml'));
+    const mappingDir = path.join(dir, entry.name, 'mappings');
     if (!fs.existsSync(mappingDir)) continue;
     for (const file of fs
       .readdirSync(mappingDir)
       .filter((f) => f.endsWith('.yaml'))
       .sort()) {
-      const label = `${entry.name}/mappings/${file}`;
-      const mapping = parseFile(path.join(mappingDir, file), mappingFileSchema, label);
-      if (mapping.integration !== definition.name) throw new DefinitionError(`${label}: integration: must be ${definition.name}`);
-      checkExpressions(label, mapping.methods, ['methods']);
-      checkMappingResources(label, mapping, definition);
-      mappings.set(`${mapping.integration}/${mapping.model}/${mapping.resource}`, mapping);
+      read(path.join(entry.name, 'mappings', file));
     }
   }
+  return sources;
+}
+
+/** Every definition and mapping parsed, validated and checked; errors name the file and the path inside it. */
+function parseSources(sources: SourceFile[]): { integrations: IntegrationDefinition[]; mappings: MappingFile[] } {
+  const integrations = new Map<string, IntegrationDefinition>();
+  const mappings: MappingFile[] = [];
+  for (const source of sources) {
+    const folder = source.relative.split(path.sep)[0];
+    if (path.basename(source.relative) === 'integration.yaml') {
+      const definition = parseSource(source, integrationSchema, folder);
+      if (definition.name !== folder) throw new DefinitionError(`${folder}: name: must equal its folder name`);
+      checkExpressions(folder, definition);
+      integrations.set(definition.name, definition);
+      continue;
+    }
+    const label = `${folder}/mappings/${path.basename(source.relative)}`;
+    const definition = integrations.get(folder)!; // sources list a folder's integration.yaml before its mappings
+    const mapping = parseSource(source, mappingFileSchema, label);
+    if (mapping.integration !== definition.name) throw new DefinitionError(`${label}: integration: must be ${definition.name}`);
+    checkExpressions(label, mapping.methods, ['methods']);
+    checkMappingResources(label, mapping, definition);
+    mappings.push(mapping);
+  }
+  return { integrations: [...integrations.values()], mappings };
+}
+
+function catalogOf(dir: string, loaded: { integrations: IntegrationDefinition[]; mappings: MappingFile[] }): Catalog {
+  const integrations = new Map(loaded.integrations.map((d) => [d.name, d]));
+  const mappings = new Map(loaded.mappings.map((m) => [`${m.integration}/${m.model}/${m.resource}`, m]));
   return {
     dir,
     integrations,

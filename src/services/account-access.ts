@@ -11,6 +11,11 @@ import { effectiveIntegration } from '../integrations/effective-integration.ts';
 import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { IntegratedAccountRecord, Store } from '../store/types.ts';
 import { refusal } from './environment-integrations.ts';
+import { accountCopy, requestPathCaches, type RequestPathCaches } from './cache/request-path-caches.ts';
+import { cacheKey } from './cache/read-through-cache.ts';
+
+/** Built once: a schema per call cost more than the lookup it guards. */
+const UUID = z.string().uuid();
 
 export interface AccountAccessDeps {
   store: Store;
@@ -47,7 +52,18 @@ export class AccountAccess {
    */
   private readonly environmentOverrides = new WeakMap<IntegratedAccountRecord, Record<string, unknown>>();
 
-  constructor(private readonly deps: AccountAccessDeps) {}
+  /** The rows every data-plane call reads, cached per store (services/cache/); undefined when the store cannot report writes. */
+  private readonly caches: RequestPathCaches | undefined;
+
+  constructor(private readonly deps: AccountAccessDeps) {
+    this.caches = requestPathCaches(deps.store);
+  }
+
+  private environmentIntegration(environmentId: string, integration: string) {
+    const rows = this.deps.store.environmentIntegrations;
+    if (!this.caches) return rows.get(environmentId, integration);
+    return this.caches.environmentIntegrations.get(cacheKey(environmentId, integration), () => rows.get(environmentId, integration));
+  }
 
   /**
    * The account's environment-integration (docs/platform.md): refuses an integration disabled or
@@ -55,10 +71,11 @@ export class AccountAccess {
    * One indexed lookup per call, on the unique (environment_id, integration) pair.
    */
   async environmentLayer<T extends IntegratedAccountRecord>(account: T): Promise<T> {
-    const row = await this.deps.store.environmentIntegrations.get(account.environment_id, account.integration);
+    const row = await this.environmentIntegration(account.environment_id, account.integration);
     const refused = refusal(account.integration, account.environment_id, row);
     if (refused) throw errors.integrationDisabled(refused);
     if (row && Object.keys(row.override).length) this.environmentOverrides.set(account, row.override);
+    else this.environmentOverrides.delete(account);
     return account;
   }
 
@@ -68,7 +85,7 @@ export class AccountAccess {
    * (meta, capabilities, tools, the OAuth flow): no refusal when the integration is disabled.
    */
   async integrationFor(ref: { environment_id: string; integration: string; integration_override?: Record<string, unknown> }): Promise<IntegrationDefinition> {
-    const row = await this.deps.store.environmentIntegrations.get(ref.environment_id, ref.integration);
+    const row = await this.environmentIntegration(ref.environment_id, ref.integration);
     return effectiveIntegration(this.integrationOf(ref.integration), ref, row?.override);
   }
 
@@ -78,12 +95,21 @@ export class AccountAccess {
     return def;
   }
 
+  /** The account as stored now (admin paths read it before they change it: never from the cache). */
   async get(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
-    if (!z.string().uuid().safeParse(id).success) throw errors.accountNotFound(id);
-    const account = await this.deps.store.getIntegratedAccount(id);
-    // Another environment's account is "not found", never "forbidden" (docs/contract.md §1.2).
-    if (!account || account.environment_id !== environmentId) throw errors.accountNotFound(id);
-    return account;
+    if (!UUID.safeParse(id).success) throw errors.accountNotFound(id);
+    return inEnvironment(await this.deps.store.getIntegratedAccount(id), environmentId, id);
+  }
+
+  /**
+   * The account for a data-plane call: from the cache (a write through this process drops it at
+   * once; another replica's write is seen within the TTL), as a copy the call may change.
+   */
+  private async forCall(environmentId: string, id: string): Promise<IntegratedAccountRecord> {
+    if (!this.caches) return this.get(environmentId, id);
+    if (!UUID.safeParse(id).success) throw errors.accountNotFound(id);
+    const cached = await this.caches.accounts.get(id, () => this.deps.store.getIntegratedAccount(id));
+    return accountCopy(inEnvironment(cached, environmentId, id));
   }
 
   /**
@@ -92,7 +118,7 @@ export class AccountAccess {
    * refusal is logged with it.
    */
   async usable(environmentId: string, id: string, method: string, log?: RequestLogRecord): Promise<IntegratedAccountRecord> {
-    const account = await this.get(environmentId, id);
+    const account = await this.forCall(environmentId, id);
     annotateRequest(log, { integration: account.integration });
     if (account.is_blocked) throw errors.accountBlocked();
     if (account.status === 'needs_reauth') throw errors.needsReauth();
@@ -106,13 +132,11 @@ export class AccountAccess {
    * expression sandbox (engine/expressions/provenance.ts); the bundled layer runs in process.
    */
   async mappingFor(account: IntegratedAccountRecord, model: string, resource: string, method: string): Promise<MappingConfig> {
-    const [row] = await this.deps.store.listEnvironmentMappings({
-      environment_id: account.environment_id,
-      integration: account.integration,
-      model,
-      resource,
-      method,
-    });
+    const filter = { environment_id: account.environment_id, integration: account.integration, model, resource, method };
+    const list = () => this.deps.store.listEnvironmentMappings(filter);
+    const [row] = this.caches
+      ? await this.caches.environmentMappings.get(cacheKey(account.environment_id, account.integration, model, resource, method), list)
+      : await list();
     const accountLayer = ownPath(account.unified_model_override, [model, resource, method]) as Partial<MappingConfig> | undefined;
     const mapping = mergeMappingLayers([
       this.deps.catalog.getMapping(account.integration, model, resource, method),
@@ -143,6 +167,12 @@ export class AccountAccess {
     const mapping = await this.mappingFor(account, model, resource, method);
     return { account, mapping, exec: this.execution(account, req) };
   }
+}
+
+/** Another environment's account is "not found", never "forbidden" (docs/contract.md §1.2). */
+function inEnvironment(account: IntegratedAccountRecord | undefined, environmentId: string, id: string): IntegratedAccountRecord {
+  if (!account || account.environment_id !== environmentId) throw errors.accountNotFound(id);
+  return account;
 }
 
 /** `value[a][b][c]` through own keys only: names come from URLs, `constructor` must find nothing. */

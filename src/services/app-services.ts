@@ -120,7 +120,7 @@ export async function createAppServices(config: TesseraConfig, logger: Logger, c
     withAccountLock: (accountId, fn) => accountLocks.withLock(accountId, () => store.withLock(`tessera:account:${accountId}`, fn)),
   };
   // Each service gets what it uses, built bottom-up: no service sees this bag.
-  const engine = new UnifiedEngine(cursors, config.pageLimits);
+  const engine = new UnifiedEngine(cursors, config.pageLimits, Date.now, config.recordIndex);
   const access = new AccountAccess({ store, catalog, engineServices, upstream: config.upstream });
   // Overrides are written by API-token holders: they may not read credentials nor move them to another host.
   const overrideRules: OverrideRules = { isSecret, hostAllowed: (url) => egress.checkUrl(url).allowed };

@@ -3,15 +3,22 @@ import { checkUnifiedQuery } from '../engine/query-check.ts';
 import { keyOf, keyRecords, shapeRecord, type ShapeOptions } from '../engine/shape-records.ts';
 import type { Execution } from '../engine/types.ts';
 import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
+import { jsonList, ndjsonList } from '../engine/list-stream.ts';
 import type { UnifiedQuery } from '../query/unified-query.ts';
 import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
 import { annotateRequest, type RequestLogRecord } from '../logger.ts';
 import type { AccountAccess } from './account-access.ts';
 
-/** What a unified request produces: JSON, or NDJSON lines written as pages arrive. */
+/**
+ * What a unified request produces: JSON, or a body written as pages arrive (`stream`'s NDJSON,
+ * `truto_ignore_limit`'s JSON document). A streamed body is text pulled chunk by chunk, one chunk
+ * per upstream page, so nothing is read from the provider faster than the client takes it. An
+ * error on the first chunk is an ordinary error response (nothing was sent yet); after that, the
+ * HTTP layer asks `end` for the text that closes the body with the error (docs/contract.md §5.2).
+ */
 export type UnifiedResult =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'ndjson'; pages: (write: (records: unknown[]) => Promise<void>) => Promise<void> };
+  | { kind: 'stream'; contentType: string; headers?: Record<string, string>; chunks: AsyncIterable<string>; end: (envelope: unknown) => string };
 
 export interface UnifiedRequest {
   environmentId: string;
@@ -25,6 +32,11 @@ export interface UnifiedRequest {
   signal?: AbortSignal;
   /** The request's log line (logger.ts): the service names the account and integration there. */
   log?: RequestLogRecord;
+  /**
+   * The caller can send a body as it is produced (the HTTP route): `truto_ignore_limit` is then
+   * written page by page. Other callers (a batch) get the whole document as JSON.
+   */
+  streaming?: boolean;
 }
 
 const WRITE_METHODS = new Set(['create', 'update', 'delete']);
@@ -83,13 +95,10 @@ export class UnifiedService {
     const skippedHeaders = q.skipApiCall ? { 'x-tessera-skipped-api-call': 'true' } : undefined;
 
     if (req.method === 'list') {
-      if (q.format === 'stream') {
-        return {
-          kind: 'ndjson',
-          pages: async (write) => {
-            await this.deps.engine.listAll(exec, mapping, call, info, (page) => write(page.records.map((r) => shapeRecord(r.unified, shape))));
-          },
-        };
+      if (q.format === 'stream') return { kind: 'stream', ...ndjsonList(this.deps.engine, exec, mapping, call, info, shape) };
+      if (q.ignoreLimit && q.format !== 'debug' && req.streaming) {
+        const options = { raw: q.format === 'raw', keyBy: q.keyBy, headers: skippedHeaders };
+        return { kind: 'stream', ...jsonList(this.deps.engine, exec, mapping, call, info, shape, options) };
       }
       let page: ListPage;
       if (q.ignoreLimit) {
@@ -133,7 +142,7 @@ export class UnifiedService {
     }
 
     if (req.method === 'get') {
-      const record = await this.deps.engine.get(exec, mapping, call, info);
+      const record = await this.deps.engine.get(exec, mapping, { ...call, bypassIndex: q.format === 'debug' }, info);
       if (q.format === 'raw') return { kind: 'json', status: 200, body: record.raw };
       const shaped = shapeRecord(record.unified, shape);
       if (q.format === 'debug') {

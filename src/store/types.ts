@@ -2,6 +2,7 @@ import type { EnvironmentIntegrationRows } from './environment-integration-rows.
 import type { LinkTokenRows } from './link-token-rows.ts';
 import type { RequestLogRows } from './request-log-rows.ts';
 import type { WebhookRows } from './webhook-rows.ts';
+import type { StoreChanges } from './store-changes.ts';
 
 /**
  * Store records: what the database holds, kept apart from the API's response types
@@ -211,6 +212,12 @@ export interface Store {
    * process, so there it just runs `fn`: callers pair it with an in-process lock.
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  /**
+   * Writes to the tables the request path caches (tokens, accounts, environment integrations and
+   * mappings), told in this process (src/services/cache/). A store without it is never cached.
+   */
+  readonly changes?: StoreChanges;
 
   /** The platform tables, each behind its own small interface (docs/platform.md). */
   readonly environmentIntegrations: EnvironmentIntegrationRows;

@@ -102,6 +102,22 @@ describe('npm run build: the compiled server and CLI', { timeout: 120_000 }, () 
     assert.deepEqual(names, bundled);
   });
 
+  it('writes the catalog snapshot, and the compiled server loads the catalog from it without the YAML parser', async () => {
+    const snapshot = JSON.parse(fs.readFileSync(path.join(out, 'providers', 'catalog.snapshot.json'), 'utf8')) as { integrations: { name: string }[] };
+    assert.ok(snapshot.integrations.some((d) => d.name === 'neon'));
+    // yaml is required lazily (CommonJS), so the require cache tells whether it was loaded at all.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { loadCatalog } = await import(${JSON.stringify(new URL(`file://${path.join(out, 'integrations', 'catalog.js')}`).href)});
+      const yamlLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/yaml/'));
+      const bundled = loadCatalog();
+      const before = yamlLoaded();
+      loadCatalog(${JSON.stringify(path.join(ROOT, 'src', 'providers'))}); // another folder: always parsed (the control)
+      process.stdout.write(JSON.stringify({ integrations: bundled.integrations.size, before, after: yamlLoaded() }));`;
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { env, cwd: ROOT });
+    assert.deepEqual(JSON.parse(stdout), { integrations: snapshot.integrations.length, before: false, after: true }, stderr);
+  });
+
   it('evaluates override expressions in the sandbox child, compiled too', async () => {
     // The child is spawned by path (sandbox-process.mjs); the build writes one that loads the
     // compiled module instead of registering tsx.

@@ -8,7 +8,8 @@
  * - keys ending `_mapping` or `_expression`, and `match`, `filter`, `run_if`, `expression`,
  *   `is_rate_limited`;
  * - `message` in the `config` of an `error` step (steps.ts evaluates it; elsewhere a `message`
- *   is text).
+ *   is text), and `keep` in the `config` of a `request` step (what an `all_pages` request keeps
+ *   of each page).
  *
  * Subtrees that are data sent upstream or schemas (`query`, `body`, `headers`, …) are skipped:
  * the engine renders them as `{{…}}` placeholders and never evaluates them, and a provider's
@@ -35,7 +36,13 @@ const DATA_KEYS = new Set([
 const NAME_MAPS: Record<string, number> = { resources: 2, side_load: 1, actions: 1, methods: 1 };
 
 /** Step config keys that steps.ts turns into a source with `String(value)`, whatever their type, by step type. */
-const COERCED_STEP_KEYS: Record<string, string> = { transform: 'expression', set_context: 'expression', update_context: 'expression', error: 'message' };
+const COERCED_STEP_KEYS: Record<string, string> = {
+  transform: 'expression',
+  set_context: 'expression',
+  update_context: 'expression',
+  error: 'message',
+  request: 'keep',
+};
 
 export interface ExpressionSlot {
   /** Path from the walked root, e.g. ['before', '0', 'config', 'message']. */
@@ -46,6 +53,9 @@ export interface ExpressionSlot {
   /** The object holding the slot, to replace the value in place. */
   holder: Record<string, unknown>;
 }
+
+/** The step-config keys evaluated whatever their type (`message` of an error step, `keep` of a request step, …). */
+export const STEP_EXPRESSION_KEYS: ReadonlySet<string> = new Set(Object.values(COERCED_STEP_KEYS));
 
 export function isExpressionKey(key: string): boolean {
   return EXPRESSION_KEY.test(key);

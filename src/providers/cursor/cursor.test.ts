@@ -120,6 +120,17 @@ describe('users on Cursor', () => {
     assert.equal(daily.endDate - daily.startDate, 30 * DAY, "Cursor's maximum span");
   });
 
+  test('a get right after a list answers from the record index, its spend still joined, without re-reading the members', async () => {
+    await listAll(s, account, 'users');
+    await clearSimRequests(s);
+    const byId = await getJson(s, url('users', '', String(F.hardOverride)));
+    assert.equal(byId.status, 200, byId.text);
+    assert.deepEqual(byId.body.spend_limit, { amount: 25000, currency: 'USD' }, "the lookup's own steps ran");
+    const calls = (await simRequests(s)).map((r) => `${r.method} ${r.path}`);
+    assert.ok(!calls.includes('GET /teams/members'), `no scan: ${calls.join(', ')}`);
+    assert.ok(calls.includes('POST /teams/spend'), `the spend the mapping joins was read: ${calls.join(', ')}`);
+  });
+
   test('get by numeric id and by email (any case); unknown ids are 404', async () => {
     const byId = await getJson(s, url('users', '', String(F.hardOverride)));
     assert.equal(byId.status, 200, byId.text);

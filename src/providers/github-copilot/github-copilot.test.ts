@@ -246,8 +246,10 @@ describe('GET /unified/usage-metering/users/{id} on GitHub Copilot', () => {
     const seats = await simulatorSeats();
     const last = seats[seats.length - 1];
     await clearSimRequests();
-    const { status, body } = await getJson(usersUrl('', String(last.assignee.id)));
+    // By login: the record index (filled by earlier lists) holds seats by their unified id only, so this get scans.
+    const { status, body } = await getJson(usersUrl('', last.assignee.login));
     assert.equal(status, 200);
+    assert.equal(body.id, String(last.assignee.id));
     assert.equal(body.remote_data.assignee.login, last.assignee.login);
     const scanned = (await simRequests()).filter((r) => r.path.endsWith('/copilot/billing/seats'));
     assert.equal(scanned.length, Math.ceil(SEAT_COUNT / 100));

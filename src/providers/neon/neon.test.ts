@@ -172,7 +172,9 @@ describe('GET /unified/usage-metering/users/{id} on Neon', () => {
   test('the organization name is cached: a second get does not fetch the organization again', async () => {
     await getJson(usersUrl('', IDS.adminMemberId));
     await clearSimRequests();
-    await getJson(usersUrl('', IDS.memberMemberId));
+    // By user id: the record index (filled by the first get's scan) knows members by member id
+    // only, so this get reads the members list again, and only the organization may be cached.
+    await getJson(usersUrl('', IDS.memberUserId));
     const paths = (await simRequests()).map((r) => r.path);
     assert.equal(
       paths.some((p) => p.endsWith(`/organizations/${DEFAULT_NEON_ORG_ID}`)),
@@ -187,14 +189,16 @@ describe('GET /unified/usage-metering/users/{id} on Neon', () => {
 
   test('an upstream 503 is retried for a GET', async () => {
     await injectFault({ path: '/api/v2/organizations/*/members', status: 503, count: 2 });
-    const { status, body } = await getJson(usersUrl('', IDS.adminMemberId));
+    // By user id, which the record index does not hold, so the get reads the provider.
+    const { status, body } = await getJson(usersUrl('', IDS.adminUserId));
     assert.equal(status, 200);
     assert.equal(body.id, IDS.adminMemberId);
   });
 
   test('an upstream 429 that outlasts the retry budget is a remote 429 with Retry-After', async () => {
     await injectFault({ path: '/api/v2/organizations/*/members', status: 429, count: 1, retry_after: 120 });
-    const { status, body, headers } = await getJson(usersUrl('', IDS.adminMemberId));
+    // By user id, which the record index does not hold, so the get reads the provider.
+    const { status, body, headers } = await getJson(usersUrl('', IDS.adminUserId));
     assert.equal(status, 429);
     assert.equal(headers.get('retry-after'), '120');
     assert.equal(body.truto_is_remote_error, true);

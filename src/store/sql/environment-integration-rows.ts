@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../secret-box.ts';
+import type { StoreChanges } from '../store-changes.ts';
 import type { EnvironmentIntegrationRecord, EnvironmentIntegrationRows } from '../environment-integration-rows.ts';
 import type { Database, EnvironmentIntegrationsTable } from './schema.ts';
 import { sqlBool } from './sql-helpers.ts';
@@ -14,6 +15,7 @@ export class SqlEnvironmentIntegrationRows implements EnvironmentIntegrationRows
     private readonly dialect: 'sqlite' | 'postgres',
     // Kept for the constructor every row class shares; overrides hold no secrets.
     private readonly box: SecretBox,
+    private readonly changes?: StoreChanges,
   ) {}
 
   async get(environmentId: string, integration: string) {
@@ -45,6 +47,7 @@ export class SqlEnvironmentIntegrationRows implements EnvironmentIntegrationRows
       .values(row)
       .onConflict((oc) => oc.columns(['environment_id', 'integration']).doUpdateSet({ override, is_enabled, show_in_catalog, is_installed, updated_at }))
       .execute();
+    this.changes?.emit({ table: 'environment_integrations', environment_id: record.environment_id, integration: record.integration });
     return (await this.get(record.environment_id, record.integration))!;
   }
 

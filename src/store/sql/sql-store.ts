@@ -23,6 +23,8 @@ import { SqlEnvironmentIntegrationRows } from './environment-integration-rows.ts
 import { SqlLinkTokenRows } from './link-token-rows.ts';
 import { SqlRequestLogRows } from './request-log-rows.ts';
 import { SqlWebhookRows } from './webhook-rows.ts';
+import { StoreChanges } from '../store-changes.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 const now = () => new Date().toISOString();
 
@@ -32,6 +34,8 @@ export class SqlStore implements Store {
   readonly linkTokens: SqlLinkTokenRows;
   readonly webhooks: SqlWebhookRows;
   readonly requestLogs: SqlRequestLogRows;
+  /** Every write to a table the request path caches is told here (src/services/cache/). */
+  readonly changes = new StoreChanges();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -41,7 +45,7 @@ export class SqlStore implements Store {
     /** Postgres only: a small pool of its own, so lock holders never starve the queries they run. */
     private readonly lockPool?: LockPool,
   ) {
-    this.environmentIntegrations = new SqlEnvironmentIntegrationRows(db, dialect, box);
+    this.environmentIntegrations = new SqlEnvironmentIntegrationRows(db, dialect, box, this.changes);
     this.linkTokens = new SqlLinkTokenRows(db, dialect, box);
     this.webhooks = new SqlWebhookRows(db, dialect, box);
     this.requestLogs = new SqlRequestLogRows(db, dialect, box);
@@ -138,6 +142,7 @@ export class SqlStore implements Store {
 
   async createApiToken(token: ApiTokenRecord) {
     await this.db.insertInto('api_tokens').values(token).execute();
+    this.changes.emit({ table: 'api_tokens' });
     return token;
   }
 
@@ -161,6 +166,7 @@ export class SqlStore implements Store {
 
   async deleteApiToken(id: string) {
     const res = await this.db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+    this.changes.emit({ table: 'api_tokens' });
     return Number(res.numDeletedRows) > 0;
   }
 
@@ -168,7 +174,9 @@ export class SqlStore implements Store {
     let q = this.db.deleteFrom('api_tokens').where('role', '=', 'integrated_account');
     q =
       'integrated_account_id' in where ? q.where('integrated_account_id', '=', where.integrated_account_id) : q.where('expires_at', '<', where.expired_before);
-    return Number((await q.executeTakeFirst()).numDeletedRows);
+    const deleted = Number((await q.executeTakeFirst()).numDeletedRows);
+    if (deleted) this.changes.emit({ table: 'api_tokens' });
+    return deleted;
   }
 
   async createIntegratedAccount(account: NewIntegratedAccount) {
@@ -213,6 +221,7 @@ export class SqlStore implements Store {
     for (const key of Object.keys(patch) as (keyof IntegratedAccountPatch)[])
       if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = row[key];
     await this.db.updateTable('integrated_accounts').set(changes).where('id', '=', id).execute();
+    this.changes.emit({ table: 'integrated_accounts', id });
     return next;
   }
 
@@ -221,6 +230,7 @@ export class SqlStore implements Store {
     // account that reused nothing but would still authenticate until it expires.
     await this.deleteAccountTokens({ integrated_account_id: id });
     const res = await this.db.deleteFrom('integrated_accounts').where('id', '=', id).executeTakeFirst();
+    this.changes.emit({ table: 'integrated_accounts', id });
     return Number(res.numDeletedRows) > 0;
   }
 
@@ -229,6 +239,7 @@ export class SqlStore implements Store {
       .insertInto('environment_mappings')
       .values({ ...record, config: JSON.stringify(record.config) })
       .execute();
+    this.changes.emit({ table: 'environment_mappings' });
     return record;
   }
 
@@ -251,11 +262,13 @@ export class SqlStore implements Store {
       .set({ config: JSON.stringify(config), updated_at })
       .where('id', '=', id)
       .executeTakeFirst();
+    this.changes.emit({ table: 'environment_mappings' });
     return Number(res.numUpdatedRows) ? this.getEnvironmentMapping(id) : undefined;
   }
 
   async deleteEnvironmentMapping(id: string) {
     const res = await this.db.deleteFrom('environment_mappings').where('id', '=', id).executeTakeFirst();
+    this.changes.emit({ table: 'environment_mappings' });
     return Number(res.numDeletedRows) > 0;
   }
 
@@ -349,7 +362,7 @@ export async function openSqliteStore(file: string, box: SecretBox, isSecret?: K
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return new SqlStore(db, 'sqlite', box, isSecret);
 }
 

@@ -31,7 +31,8 @@ export class RetryExhausted extends Error {
 
 /**
  * Retries idempotent calls on throttling (honouring the provider's wait), on 423/502/503/504 and
- * on network failures, with full-jitter exponential backoff when the provider names no wait.
+ * on network failures, with full-jitter exponential backoff when the provider names no wait. A 2xx
+ * is returned as it is, unclassified.
  */
 export function retryInterceptor(policy: RetryPolicy): Interceptor {
   return (next) => async (request) => {
@@ -47,6 +48,9 @@ export function retryInterceptor(policy: RetryPolicy): Interceptor {
       const backoff = () => Math.random() * policy.baseDelayMs * 2 ** attempt;
       let waitMs: number;
       if (response) {
+        // A success is never throttling nor retryable: the integration's rate_limit expressions
+        // (is_rate_limited, its waits) are evaluated only on the answers that could be.
+        if (response.status >= 200 && response.status < 300) return response;
         const decision = await policy.classify(response);
         if (!decision.rateLimited && !policy.retryableStatuses.has(response.status)) return response;
         waitMs = decision.waitSeconds !== undefined ? decision.waitSeconds * 1000 : backoff();

@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { errors } from '../../../errors/catalogue.ts';
 import { jsonContent, ok, type RouteDocs } from '../../openapi/route-doc.ts';
 import { uuidParam } from '../../params.ts';
 import { readJsonBody } from '../../respond.ts';
 import type { HttpEnv } from '../../types.ts';
 import { accountLimit } from '../batch-request/account-limit.ts';
-import { accountMcpServer } from './mcp-server.ts';
 
 export const mcpDocs: RouteDocs = {
   operations: [
@@ -35,6 +33,13 @@ export const mcpDocs: RouteDocs = {
  * POST /integrated-account/{id}/mcp (docs/tools.md "MCP"): a fresh stateless MCP server per
  * request, so nothing is held between requests and any replica can answer any of them.
  */
+/**
+ * The MCP SDK (and the ajv build it brings) is loaded on the first MCP request, not at start: it
+ * is a large module graph most deployments never call, and a cold start pays for every import.
+ */
+let mcpModules: Promise<[typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), typeof import('./mcp-server.ts')]> | undefined;
+const loadMcp = () => (mcpModules ??= Promise.all([import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'), import('./mcp-server.ts')]));
+
 export function mcpRoutes() {
   const app = new Hono<HttpEnv>();
   app.post('/:id/mcp', async (c) => {
@@ -44,6 +49,7 @@ export function mcpRoutes() {
     // Another environment's account is a 404 in the contract's envelope, before any MCP exchange.
     await services.access.get(environmentId, id);
     const parsedBody = await readJsonBody(c);
+    const [{ WebStandardStreamableHTTPServerTransport }, { accountMcpServer }] = await loadMcp();
     const mcp = accountMcpServer({
       services,
       environmentId,

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { stream } from 'hono/streaming';
 import { parseUnifiedQuery } from '../../../query/unified-query.ts';
 import { rawQueryString, readJsonBody, sendJson, toTesseraError } from '../../respond.ts';
 import { checkName, nameParam } from '../../params.ts';
@@ -37,27 +36,41 @@ export function unifiedRoutes() {
         idempotencyKey: c.req.header('idempotency-key'),
         signal: c.req.raw.signal,
         log: c.get('requestLog'),
+        streaming: true,
       });
       if (result.kind === 'json') return sendJson(c, result.status, result.body, result.headers);
-      c.header('content-type', 'application/x-ndjson; charset=utf-8');
-      return stream(
-        c,
-        async (out) => {
-          try {
-            await result.pages(async (records) => {
-              if (records.length) await out.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-            });
-          } catch (e) {
-            // The status line is already sent: the error travels as the stream's last line.
-            const err = toTesseraError(e);
-            services.logger.warn({ request_id: c.get('requestId'), err: err.message, status: err.status }, 'stream ended with an error');
-            await out.write(JSON.stringify({ truto_stream_error: err.toEnvelope() }) + '\n');
-          }
+      const chunks = result.chunks[Symbol.asyncIterator]();
+      // Nothing is sent before the first chunk: an error up to there is an ordinary error response.
+      const first = await chunks.next();
+      const readable = new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            if (first.done) controller.close();
+            else controller.enqueue(Buffer.from(first.value));
+          },
+          // Called only when the response has taken the previous chunk (highWaterMark 0, and the
+          // Node adapter waits for 'drain'): the provider is read no faster than the client reads.
+          async pull(controller) {
+            try {
+              const next = await chunks.next();
+              if (next.done) controller.close();
+              else controller.enqueue(Buffer.from(next.value));
+            } catch (e) {
+              // The status line is already sent: the error travels at the end of the body.
+              const err = toTesseraError(e);
+              services.logger.warn({ request_id: c.get('requestId'), err: err.message, status: err.status }, 'stream ended with an error');
+              controller.enqueue(Buffer.from(result.end(err.toEnvelope())));
+              controller.close();
+            }
+          },
+          // The client went away: stop reading the provider.
+          async cancel() {
+            await chunks.return?.(undefined);
+          },
         },
-        async (e) => {
-          services.logger.error({ request_id: c.get('requestId'), err: e.message }, 'stream failed');
-        },
+        { highWaterMark: 0 },
       );
+      return c.body(readable, 200, { ...result.headers, 'content-type': result.contentType });
     };
 
   app.get('/:model/:resource', run('list'));
