@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { errors } from '../errors/catalogue.ts';
 import type { JsonSchema } from '../models/types.ts';
 
@@ -9,15 +9,25 @@ import type { JsonSchema } from '../models/types.ts';
  * is a 400 that names the parameter and says what the integration accepts. Array parameters are
  * normalised first (`x[]=a&x[]=b`, `x=a,b`, repeated `x`), so mappings always see arrays.
  */
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: true }));
 const compiled = new Map<string, ValidateFunction>();
+
+/** ajv (CommonJS) is required on the first check, not at start: a cold start pays for every import, /health included. */
+let ajv: Ajv | undefined;
+function validators(): Ajv {
+  if (!ajv) {
+    const require = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const formats = require('ajv-formats') as { default: (ajv: Ajv) => Ajv };
+    ajv = formats.default(new AjvClass({ allErrors: true, strict: false, coerceTypes: true }));
+  }
+  return ajv;
+}
 
 function validatorFor(schema: JsonSchema): ValidateFunction {
   const key = JSON.stringify(schema);
   let fn = compiled.get(key);
   if (!fn) {
-    fn = ajv.compile({ ...schema, type: 'object' });
+    fn = validators().compile({ ...schema, type: 'object' });
     compiled.set(key, fn);
   }
   return fn;

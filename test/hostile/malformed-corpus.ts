@@ -111,6 +111,10 @@ export const ROUTE_TEMPLATES: [string, string][] = [
   ['GET', '/integrated-account/{S}/tools'],
   ['POST', '/integrated-account/{S}/mcp'],
   ['PATCH', '/integrated-account/{S}/credentials'],
+  ['POST', '/integrated-account/{S}/validate'],
+  // The console's static files: a hostile segment is a page route (index.html) or a 404 envelope, never a file outside console/dist.
+  ['GET', '/console/{S}'],
+  ['GET', '/console/assets/{S}'],
   ['GET', '/log?log_type={S}'],
   ['GET', '/log?log_type=unified_proxy_api&log_type_filter[{S}]=1'],
   ['GET', '/webhook?target_url={S}'],

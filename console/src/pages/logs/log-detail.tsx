@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { StatusBadge } from '../../components/status-badge.tsx';
+import { formatTime } from '../../format-time.ts';
 
 /** One GET /log record (docs/logs.md "Shape"): the common fields, then the type's own. */
 export interface LogRecord {
@@ -26,9 +27,9 @@ export interface LogRecord {
   [key: string]: unknown;
 }
 
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+/** Log times to the second, in UTC like every time in the console. */
+export function formatLogTime(iso: string): string {
+  return formatTime(iso, { seconds: true });
 }
 
 /**
@@ -49,7 +50,7 @@ export function LogDetail({ record, onClose }: { record: LogRecord; onClose(): v
   }, []);
   const webhook = record.log_type === 'webhook';
   const fields: [string, ComponentChildren][] = [
-    ['Time', `${formatTime(record.created_at)} (${record.created_at})`],
+    ['Time', `${formatLogTime(record.created_at)} (${record.created_at})`],
     ['Status', <StatusBadge status={record.response.status} />],
     ['Method', record.request.method ?? '—'],
     [webhook ? 'Target' : 'Path', <code>{record.request.path ?? '—'}</code>],

@@ -6,7 +6,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import type { PageProps } from '../../page.ts';
-import { LogDetail, formatTime, type LogRecord } from './log-detail.tsx';
+import { LogDetail, formatLogTime, type LogRecord } from './log-detail.tsx';
 import { filtersSearch, logQuery, readFilters, type LogFilters, type LogType } from './log-filters.ts';
 import { LogFiltersForm } from './log-filters-form.tsx';
 import './logs.css';
@@ -32,7 +32,7 @@ const TABS: { type: LogType; label: string }[] = [
 const shortId = (id: string | null) => (id ? id.slice(0, 8) : '—');
 
 const REQUEST_COLUMNS: Column<LogRecord>[] = [
-  { key: 'time', label: 'Time', render: (r) => <time dateTime={r.created_at}>{formatTime(r.created_at)}</time> },
+  { key: 'time', label: 'Time', render: (r) => <time dateTime={r.created_at}>{formatLogTime(r.created_at)}</time> },
   { key: 'type', label: 'Type', render: (r) => r.request.type ?? '—' },
   { key: 'method', label: 'Method', render: (r) => r.request.method ?? '—' },
   {
@@ -51,7 +51,7 @@ const REQUEST_COLUMNS: Column<LogRecord>[] = [
 ];
 
 const WEBHOOK_COLUMNS: Column<LogRecord>[] = [
-  { key: 'time', label: 'Time', render: (r) => <time dateTime={r.created_at}>{formatTime(r.created_at)}</time> },
+  { key: 'time', label: 'Time', render: (r) => <time dateTime={r.created_at}>{formatLogTime(r.created_at)}</time> },
   { key: 'event', label: 'Event', render: (r) => r.event ?? '—' },
   {
     key: 'target',
