@@ -99,6 +99,12 @@ test('starts on a fresh data dir, prints a working curl, writes sandbox.json', a
     assert.match(first.token, /^tsk_/);
     assert.ok(first.integrated_accounts.neon, 'a neon account');
     assert.ok(stdout.includes(first.token), 'the token is printed');
+    // The console's address is printed and serves the console (console/dist is built by pretest).
+    const consoleUrl = /^Console:\s+(http:\/\/\S+\/console\/)$/m.exec(stdout)?.[1];
+    assert.ok(consoleUrl, `the banner prints the console URL: ${stdout}`);
+    const page = await fetch(consoleUrl);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="app">/);
     assert.equal((fs.statSync(path.join(dataDir, 'sandbox.json')).mode & 0o777).toString(8), '600');
 
     const curls = [...stdout.matchAll(/curl -s '([^']+)' -H 'Authorization: Bearer ([^']+)'/g)];
