@@ -1,13 +1,13 @@
 import type { CallConfig } from '../integrations/definition-schema.ts';
 import { evaluate, requestBudget } from './expressions/evaluate.ts';
-import { renderValue } from './placeholders.ts';
+import { NO_VALUES, renderValue } from './placeholders.ts';
 import type { Execution, UnifiedCall } from './types.ts';
 import type { WindowChunk } from './windows.ts';
 
 /** What a call sends besides its page state: the query (fixed values, then `query_mapping`) and mapped headers. */
 export async function outboundQuery(exec: Execution, config: CallConfig, call: UnifiedCall, window?: WindowChunk): Promise<Record<string, unknown>> {
   const scope = { query: call.query, rawQuery: call.rawQuery, context: exec.context, before: exec.before, id: call.id, body: call.body, window };
-  const fixed = renderValue(config.query ?? {}, scope);
+  const fixed = renderValue(config.query ?? NO_VALUES, scope);
   const mapped = config.query_mapping
     ? await evaluate(config.query_mapping, scope, { label: `${call.model}/${call.resource} query_mapping`, budget: requestBudget(exec) })
     : {};

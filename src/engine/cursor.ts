@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { errors } from '../errors/catalogue.ts';
 
 /**
@@ -12,7 +12,12 @@ export interface CursorScope {
 }
 
 export class CursorCodec {
-  constructor(private readonly secret: Buffer) {}
+  /** Imported once: createHmac with a raw Buffer copies and imports the key on every call. */
+  private readonly key: KeyObject;
+
+  constructor(secret: Buffer) {
+    this.key = createSecretKey(secret);
+  }
 
   encode(scope: CursorScope, state: unknown): string {
     const payload = Buffer.from(JSON.stringify({ v: 1, a: scope.account, t: scope.target, p: state })).toString('base64url');
@@ -36,6 +41,6 @@ export class CursorCodec {
   }
 
   private tag(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.key).update(payload).digest('base64url').slice(0, 22);
   }
 }

@@ -26,3 +26,56 @@ test('authorization keeps its scheme, other credential headers are masked', () =
     accept: 'application/json',
   });
 });
+
+/** The full-parse masking, as redactUrl did it for every URL before its shortcut. */
+function parsedRedaction(url: string, isSecretKey: (key: string) => boolean): string {
+  try {
+    const u = new URL(url);
+    let changed = false;
+    for (const key of [...u.searchParams.keys()]) {
+      if (isSecretKey(key) || /token|secret|password|api_?key|^sig$|signature/i.test(key)) {
+        u.searchParams.set(key, '********');
+        changed = true;
+      }
+    }
+    if (u.password) {
+      u.password = '********';
+      changed = true;
+    }
+    return changed ? u.href : url;
+  } catch {
+    return url;
+  }
+}
+
+test('URLs with nothing to mask come back unchanged without a parse; anything doubtful is parsed', () => {
+  const urls = [
+    'https://api.example.com/v1/users',
+    'https://api.example.com/v1/users?limit=10&cursor=abc',
+    'https://api.example.com/v1/users?limit=10&access_token=abc',
+    'https://api.example.com/v1/users?admin%5Fkey=k',
+    'https://api.example.com/v1/users?admin+key=k&x',
+    'https://api.example.com/v1/users?to%6Ben=k',
+    'https://api.example.com/v1/users?to\nken=k',
+    'https://api.example.com/v1/users?to\tken=k&a=1',
+    'https://api.example.com/v1/users?api_key =k',
+    'https://api.example.com/v1/users?bad%zz=1&token=2',
+    'https://api.example.com/v1/users?%E0%A4%A=1',
+    'https://api.example.com/v1/users#frag?token=1',
+    'https://api.example.com/v1/users?a=1#token=2',
+    'https://api.example.com/v1/users?&&sig=abc',
+    'https://api.example.com/v1/users?Signature=abc',
+    'https://u:p@api.example.com/x',
+    'https://u@api.example.com/x?token=1',
+    'http://[::1]:8080/x?q=1',
+    'not a url?token=1',
+    '/relative?token=1',
+    'https://api.example.com/ünïcode?token=1',
+    'https://api.example.com/x?admin_key=k1&org=acme',
+  ];
+  for (const url of urls) {
+    for (const predicate of [isSecret, () => false]) assert.equal(redactUrl(url, predicate), parsedRedaction(url, predicate), url);
+  }
+  assert.equal(redactUrl('https://api.example.com/v1/users?to%6Ben=k'), 'https://api.example.com/v1/users?token=********');
+  assert.match(redactUrl('https://api.example.com/v1/users?to\nken=k'), /token=\*{8}/);
+});

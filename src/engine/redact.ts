@@ -16,12 +16,13 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 
 /** `isSecret`: the installation's predicate (declared password fields too); the well-known names without it. */
 export function redactUrl(url: string, isSecret: (key: string) => boolean = isProtectedKey): string {
+  if (nothingToMask(url, isSecret)) return url;
   try {
     const u = new URL(url);
     let changed = false;
     for (const key of [...u.searchParams.keys()]) {
       // `sig`/`signature`: a signed download URL's signature is a credential for that file.
-      if (isSecret(key) || /token|secret|password|api_?key|^sig$|signature/i.test(key)) {
+      if (isSecret(key) || SECRET_PARAM.test(key)) {
         u.searchParams.set(key, MASK);
         changed = true;
       }
@@ -34,6 +35,35 @@ export function redactUrl(url: string, isSecret: (key: string) => boolean = isPr
   } catch {
     return url;
   }
+}
+
+const SECRET_PARAM = /token|secret|password|api_?key|^sig$|signature/i;
+
+/**
+ * Whether the URL certainly has no password and no parameter to mask, decided on the text: every
+ * upstream attempt and request is logged, and parsing a URL for each showed in the profile. Only
+ * plain printable ASCII qualifies (the URL parser drops tabs and newlines inside names and trims
+ * the ends, which a test on the raw text would miss), and no `@` anywhere (user info); names are
+ * decoded as URLSearchParams decodes them. Anything else takes the full parse.
+ */
+function nothingToMask(url: string, isSecret: (key: string) => boolean): boolean {
+  if (url.includes('@') || !/^[\x21-\x7e]*$/.test(url)) return false;
+  const start = url.indexOf('?');
+  if (start < 0) return true;
+  const hash = url.indexOf('#', start);
+  const query = url.slice(start + 1, hash < 0 ? undefined : hash);
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    let key: string;
+    try {
+      key = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replaceAll('+', ' '));
+    } catch {
+      return false;
+    }
+    if (isSecret(key) || SECRET_PARAM.test(key)) return false;
+  }
+  return true;
 }
 
 export function redactBody(body: unknown, isSecret: (key: string) => boolean = isProtectedKey): unknown {

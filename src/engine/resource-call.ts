@@ -8,7 +8,7 @@ import { evaluate, requestBudget } from './expressions/evaluate.ts';
 import { ensureFreshToken } from './oauth2/index.ts';
 import { downloadRecords } from './download-links.ts';
 import { createPaginator, getPath, type PageState } from './pagination.ts';
-import { dropUnresolved, renderPath, renderValue, type PlaceholderScope } from './placeholders.ts';
+import { dropUnresolved, NO_VALUES, renderPath, renderValue, type PlaceholderScope } from './placeholders.ts';
 import type { Execution } from './types.ts';
 
 /**
@@ -109,13 +109,13 @@ export async function callResource(exec: Execution, call: ResourceCall): Promise
   const paginator = def.pagination === null ? undefined : createPaginator(def.pagination ?? integration.pagination);
   const query: Record<string, unknown> = {
     ...(call.rawPath ? {} : dropUnresolved(renderValue(integration.query, scope))),
-    ...dropUnresolved(renderValue(def.query ?? {}, scope)),
+    ...dropUnresolved(renderValue(def.query ?? NO_VALUES, scope)),
     ...call.query,
   };
   if (paginator?.limitParam && call.limit !== undefined && query[paginator.limitParam] === undefined) query[paginator.limitParam] = call.limit;
   Object.assign(query, call.remoteQuery);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...renderValue(integration.headers, scope), ...renderValue(def.headers ?? {}, scope), ...call.headers })) {
+  for (const [k, v] of Object.entries({ ...renderValue(integration.headers, scope), ...renderValue(def.headers ?? NO_VALUES, scope), ...call.headers })) {
     if (v !== null && v !== undefined) headers[k.toLowerCase()] = String(v);
   }
   // Paging expressions see the unified limit as query.limit even when the provider calls it otherwise.

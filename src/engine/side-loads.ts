@@ -1,6 +1,6 @@
 import type { SideLoadConfig } from '../integrations/definition-schema.ts';
 import { evaluate, requestBudget } from './expressions/evaluate.ts';
-import { renderValue } from './placeholders.ts';
+import { NO_VALUES, renderValue } from './placeholders.ts';
 import { callResource } from './resource-call.ts';
 import { runIntegrationSteps } from './steps.ts';
 import type { Execution, UnifiedCall } from './types.ts';
@@ -17,7 +17,7 @@ export async function sideLoads(exec: Execution, sideLoads: Record<string, SideL
 export async function sideLoad(exec: Execution, key: string, config: SideLoadConfig, call: UnifiedCall): Promise<unknown> {
   const scope = { context: exec.context, query: call.query, id: call.id, before: exec.before };
   const id = config.id === undefined ? undefined : renderValue(config.id, scope);
-  const query = renderValue(config.query ?? {}, scope);
+  const query = renderValue(config.query ?? NO_VALUES, scope);
   const cacheKey = config.cache_ttl_seconds
     ? `side_load:${exec.account.id}:${config.resource}:${config.method}:${id ?? ''}:${JSON.stringify(query)}:${config.response_mapping ?? ''}`
     : undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import qs from 'qs';
-import { parseQueryString, parseUnifiedQuery } from './unified-query.ts';
+import { QS_OPTIONS, parseQueryString, parseUnifiedQuery } from './unified-query.ts';
 
 const ID = '0b7c3f2e-2b1a-4c3d-9e8f-112233445566';
 
@@ -113,4 +113,41 @@ test('prototype-named keys are refused with a 400 (qs would drop them silently),
     'names that merely look alike pass',
   );
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('flat queries parse exactly as qs parses them', () => {
+  const queries = [
+    'integrated_account_id=5f0c8a2e-1b2c-4d3e-8f90-123456789abc&limit=10',
+    'a=1&b=two+words&c=%C3%A9t%C3%A9&d=&e',
+    'a=%zz&b=%E0%A4%A&c=100%25',
+    'a=x%5By%5D',
+    'a=x]=y',
+    'a=1&a=2',
+    'a=1&&b=2&',
+    '0=zero&b=1&10=ten',
+    'a=%2B+%2b&sp%20ace=1',
+    'a=1,2,3',
+    'x.y=1',
+    'q=%00',
+    'remote_query[a]=1&b=2',
+    'a%5Bb%5D=1',
+    '',
+  ];
+  for (const query of queries) {
+    let expected: unknown;
+    try {
+      expected = qs.parse(query, QS_OPTIONS);
+    } catch (e) {
+      expected = e;
+    }
+    let actual: unknown;
+    try {
+      actual = parseQueryString(query);
+    } catch (e) {
+      actual = e;
+    }
+    // parseQueryString refuses U+0000 before parsing; everything else must match qs.
+    if (query.includes('%00')) assert.ok(actual instanceof Error, query);
+    else assert.deepStrictEqual(actual, expected, query);
+  }
 });

@@ -182,6 +182,54 @@ describe('hosts the shipped definition names', () => {
   });
 });
 
+describe('verdicts remembered per integration and origin', () => {
+  test("a refused origin stays refused, whatever the path; a verdict of one integration is not another's", () => {
+    const policy = new EgressPolicy({ allow: '', integrations: [def({})] });
+    for (const path of ['/v1/users', '/v1/users?page=2', '/other#x', '']) {
+      assert.ok(policy.checkUrl(`https://api.acme.test${path}`, 'acme').allowed, path);
+      const refused = policy.checkUrl(`https://evil.test${path}`, 'acme');
+      assert.ok(!refused.allowed, path);
+      assert.match(refused.reason!, /evil\.test is not named by the acme integration/);
+      assert.ok(!policy.checkUrl(`https://api.acme.test${path}`, 'other').allowed, `other integration ${path}`);
+      assert.ok(!policy.checkUrl(`https://api.acme.test${path}`).allowed, `no integration ${path}`);
+    }
+    // Same host text, another origin: the port and the scheme are part of the key.
+    assert.ok(!policy.checkUrl('https://api.acme.test:444/v1', 'acme').allowed);
+    assert.ok(!policy.checkUrl('http://api.acme.test/v1', 'acme').allowed);
+  });
+
+  test('allowOrigin clears remembered refusals', () => {
+    const policy = new EgressPolicy({ allow: '', integrations: [] });
+    const refused = policy.checkUrl('http://127.0.0.1:41234/a');
+    assert.ok(!refused.allowed);
+    assert.match(refused.reason!, /loopback address/);
+    assert.ok(!policy.checkUrl('http://127.0.0.1:41234/b').allowed, 'still refused before the change');
+    policy.allowOrigin('http://127.0.0.1:41234');
+    assert.ok(policy.checkUrl('http://127.0.0.1:41234/a').allowed);
+    assert.ok(policy.checkUrl('http://127.0.0.1:41234/c?x=1').allowed);
+    assert.ok(!policy.checkUrl('http://127.0.0.1:41235/a').allowed, 'the neighbour port stays refused');
+  });
+
+  test('tricky URLs get the verdict a fresh policy gives, whatever was remembered before', () => {
+    const make = () => new EgressPolicy({ allow: '', integrations: [def({})] });
+    const warm = make();
+    const urls = [
+      'https://api.acme.test/v1',
+      'https://evil.test/v1',
+      'https://api.acme.test\\@evil.test/v1',
+      'https://evil.test\\@api.acme.test/v1',
+      'https:///evil.test/v1',
+      'https://user@evil.test/v1',
+      'https://API.acme.test/v1',
+      'https://api.acme.test:443/v1',
+      'https://evil.test?.api.acme.test',
+    ];
+    for (const url of [...urls, ...urls]) assert.deepEqual(warm.checkUrl(url, 'acme'), make().checkUrl(url, 'acme'), url);
+    assert.ok(!warm.checkUrl('https://evil.test\\@api.acme.test/v1', 'acme').allowed);
+    assert.ok(!warm.checkUrl('https:///evil.test/v1', 'acme').allowed);
+  });
+});
+
 describe('at connect time, on the resolved addresses', () => {
   let server: http.Server;
   let port = 0;

@@ -51,6 +51,12 @@ export class EgressPolicy {
   private readonly origins = new Map<string, OriginPattern[]>();
   private readonly resolve: typeof dns.lookup;
   private agent?: Agent;
+  /**
+   * checkUrl's verdicts by integration and origin text: the verdict is a function of the origin
+   * alone (never the path), and re-matching every allow entry per call showed in the profile.
+   * Cleared whenever the allow list changes.
+   */
+  private readonly verdicts = new Map<string, EgressVerdict>();
 
   constructor(options: EgressPolicyOptions) {
     this.entries = parseAllowList(options.allow);
@@ -66,6 +72,7 @@ export class EgressPolicy {
     const url = new URL(origin);
     // hostname keeps an IPv6 address's brackets, which the entry syntax wants before a port.
     this.entries.push(parseAllowEntry(`${url.hostname}:${portOf(url)}`));
+    this.verdicts.clear();
   }
 
   /**
@@ -74,6 +81,19 @@ export class EgressPolicy {
    * allowed: what an account's override may point at (services validating overrides).
    */
   checkUrl(url: string | URL, integration?: string): EgressVerdict {
+    const origin = typeof url === 'string' ? PLAIN_ORIGIN.exec(url)?.[0] : undefined;
+    if (origin === undefined) return this.judgeUrl(url, integration);
+    const key = `${integration ?? ''}\u0000${origin}`;
+    let verdict = this.verdicts.get(key);
+    if (!verdict) {
+      verdict = Object.freeze(this.judgeUrl(url, integration));
+      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
+      this.verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeUrl(url: string | URL, integration?: string): EgressVerdict {
     if (typeof url === 'string' && url.includes('{{')) return this.checkTemplate(url, integration);
     let u: URL;
     try {
@@ -200,6 +220,16 @@ export class EgressPolicy {
     await this.agent?.destroy();
   }
 }
+
+/**
+ * The cacheable prefix of a URL: scheme, plain host (name, IPv4 or bracketed IPv6, no user info,
+ * no escapes) and port, followed by the end or a path, query or fragment delimiter. The URL
+ * parser's protocol, host and port are then a function of this text alone; anything else
+ * (templates, `\\`, user info, odd slashes) is judged afresh every time.
+ */
+const PLAIN_ORIGIN = /^https?:\/\/(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?(?=[/?#]|$)/;
+/** Origins are few (the catalog, overrides, sandbox simulators); the bound only stops a flood of distinct hosts. */
+const MAX_VERDICTS = 1000;
 
 export function refusal(host: string, reason: string): TesseraError {
   return errors.egressRefused(`Upstream call to ${host} refused by the egress policy: ${reason}`);

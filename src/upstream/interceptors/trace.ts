@@ -8,7 +8,7 @@ export function traceInterceptor(calls: UpstreamCallRecord[], onAttempt?: Attemp
   return (next) => async (request) => {
     // Records keep the method upper-cased; requests may carry it in any case.
     const method = request.method.toUpperCase();
-    const attempt = calls.filter((c) => c.requestUrl === request.url && c.method === method).length + 1;
+    const attempt = priorAttempts(calls, method, request.url) + 1;
     const started = performance.now();
     try {
       const response = await next(request);
@@ -41,6 +41,28 @@ export function traceInterceptor(calls: UpstreamCallRecord[], onAttempt?: Attemp
       throw e;
     }
   };
+}
+
+/**
+ * Attempts per method and URL so far, counted incrementally: a list of many pages used to
+ * re-scan every earlier record per attempt. The tally catches up on whatever was pushed to
+ * `calls` since (by this interceptor or anyone else), so it always equals a count over the array.
+ */
+interface Tally {
+  seen: number;
+  counts: Map<string, number>;
+}
+const tallies = new WeakMap<UpstreamCallRecord[], Tally>();
+
+function priorAttempts(calls: UpstreamCallRecord[], method: string, url: string): number {
+  let tally = tallies.get(calls);
+  if (!tally || tally.seen > calls.length) tallies.set(calls, (tally = { seen: 0, counts: new Map() }));
+  for (; tally.seen < calls.length; tally.seen++) {
+    const c = calls[tally.seen];
+    const key = `${c.method} ${c.requestUrl}`;
+    tally.counts.set(key, (tally.counts.get(key) ?? 0) + 1);
+  }
+  return tally.counts.get(`${method} ${url}`) ?? 0;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
