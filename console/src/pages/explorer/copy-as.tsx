@@ -45,7 +45,7 @@ export function CopyAs({ spec }: { spec: CallSpec }) {
         ))}
       </div>
       <div id="copy-as-panel" role="tabpanel" aria-labelledby={`copy-as-tab-${current}`}>
-        <pre class="explorer-pre explorer-snippet" tabIndex={0} aria-label={`${tab.label} command`} data-testid={`snippet-${current}`}>
+        <pre class="code-block explorer-pre explorer-snippet" tabIndex={0} aria-label={`${tab.label} command`} data-testid={`snippet-${current}`}>
           {text}
         </pre>
         <p class="explorer-note">

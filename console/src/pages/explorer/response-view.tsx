@@ -42,7 +42,7 @@ export function ResponseView({ response }: { response: ApiResponse }) {
         <summary>Response headers ({headers.length})</summary>
         <div class="table-scroll">
           <table>
-            <caption class="explorer-sr-only">Response headers</caption>
+            <caption class="visually-hidden">Response headers</caption>
             <tbody>
               {headers.map(([name, value]) => (
                 <tr key={name}>
@@ -55,7 +55,7 @@ export function ResponseView({ response }: { response: ApiResponse }) {
         </div>
       </details>
       <h3 id="explorer-body-title">Body</h3>
-      <pre class="explorer-pre" aria-labelledby="explorer-body-title" tabIndex={0} data-testid="response-body">
+      <pre class="code-block explorer-pre" aria-labelledby="explorer-body-title" tabIndex={0} data-testid="response-body">
         {cut ? text.slice(0, BODY_PREVIEW_CHARS) : text || '(empty body)'}
       </pre>
       {text.length > BODY_PREVIEW_CHARS && (

@@ -91,7 +91,7 @@ export function LogDetail({ record, onClose }: { record: LogRecord; onClose(): v
           {upstream.length ? (
             <div class="table-scroll">
               <table class="log-upstream">
-                <caption class="log-sr-only">Provider calls this request made</caption>
+                <caption class="visually-hidden">Provider calls this request made</caption>
                 <thead>
                   <tr>
                     <th scope="col">Role</th>
@@ -129,7 +129,7 @@ export function LogDetail({ record, onClose }: { record: LogRecord; onClose(): v
       )}
       <details>
         <summary>The whole record (JSON)</summary>
-        <pre class="log-json" tabIndex={0} aria-label="The whole log record as JSON">
+        <pre class="code-block log-json" tabIndex={0} aria-label="The whole log record as JSON">
           {JSON.stringify(record, null, 2)}
         </pre>
       </details>
