@@ -3,7 +3,7 @@ import { checkUnifiedQuery } from '../engine/query-check.ts';
 import { keyOf, keyRecords, shapeRecord, type ShapeOptions } from '../engine/shape-records.ts';
 import type { Execution } from '../engine/types.ts';
 import type { ListPage, MappedRecord, UnifiedCall, UnifiedEngine } from '../engine/unified-engine.ts';
-import { jsonList, ndjsonList } from '../engine/list-stream.ts';
+import { jsonList, ndjsonList } from './list-stream.ts';
 import type { UnifiedQuery } from '../query/unified-query.ts';
 import { findUnifiedModel, findUnifiedResource, UNIFIED_MODELS, type UnifiedResource } from '../models/index.ts';
 import { annotateRequest, type RequestLogRecord } from '../logger.ts';

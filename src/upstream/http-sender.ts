@@ -98,8 +98,8 @@ export function httpSender(options: HttpSenderOptions): Send {
       let res: Answer;
       for (let redirects = 0; ; redirects++) {
         const verdict = egress.checkUrl(hop.url, integration);
-        if (!verdict.allowed) throw refusal(new URL(hop.url).host, verdict.reason!);
         const url = new URL(hop.url);
+        if (!verdict.allowed) throw refusal(url.host, verdict.reason!);
         try {
           const answer = await egress.dispatcher.request({
             origin: url.origin,

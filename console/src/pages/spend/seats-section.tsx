@@ -1,19 +1,13 @@
 import * as Plot from '@observablehq/plot';
 import { DataTable } from '../../components/data-table.tsx';
 import { PlotFigure } from '../../components/plot-figure.tsx';
-import { csvFilename, seatsByTool, toCsv, type AccountList, type DayRange, type SeatCounts, type SeatUser } from './aggregate.ts';
-import { AccountNotes, CsvButton, Legend, Loading, Section, labelChart } from './shared.tsx';
+import { csvFilename, seatsByTool, toCsv, type SeatCounts, type SeatUser } from './aggregate.ts';
+import { type SectionInputs, AccountNotes, CsvButton, Legend, Loading, Section, labelChart } from './shared.tsx';
 
 const STATUSES = ['active', 'inactive', 'invited'] as const;
 const STATUS_COLORS: Record<(typeof STATUSES)[number], string> = { active: '#3ca951', inactive: '#9498a0', invited: '#efb118' };
 
-interface Props {
-  lists: AccountList<SeatUser>[];
-  pending: number;
-  total: number;
-  scope: string;
-  range: DayRange;
-}
+type Props = SectionInputs<SeatUser>;
 
 export function SeatsSection({ lists, pending, total, scope, range }: Props) {
   const seats = seatsByTool(lists);

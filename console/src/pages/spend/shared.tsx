@@ -1,8 +1,17 @@
 import type { ComponentChildren } from 'preact';
-import { isNotReported, type AccountList } from './aggregate.ts';
+import { isNotReported, type AccountList, type DayRange } from './aggregate.ts';
 
 /** One colour per tool across every chart of the page (Observable's 10-colour scheme, in order). */
 const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
+/** What every section of the page gets: the loaded lists of one kind, how many are still loading, and the scope and range shown. */
+export interface SectionInputs<T> {
+  lists: AccountList<T>[];
+  pending: number;
+  total: number;
+  scope: string;
+  range: DayRange;
+}
+
 export function toolColors(integrations: string[]): Map<string, string> {
   return new Map([...new Set(integrations)].sort().map((name, i) => [name, PALETTE[i % PALETTE.length]]));
 }

@@ -11,19 +11,13 @@ import {
   minorToDecimal,
   spendPerDay,
   toCsv,
-  type AccountList,
   type CurrencySpend,
   type DayRange,
   type UsageRow,
 } from './aggregate.ts';
-import { AccountNotes, CsvButton, Legend, Loading, Section, labelChart } from './shared.tsx';
+import { type SectionInputs, AccountNotes, CsvButton, Legend, Loading, Section, labelChart } from './shared.tsx';
 
-interface Props {
-  lists: AccountList<UsageRow>[];
-  pending: number;
-  total: number;
-  scope: string;
-  range: DayRange;
+interface Props extends SectionInputs<UsageRow> {
   colors: Map<string, string>;
 }
 

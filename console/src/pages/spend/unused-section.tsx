@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DataTable } from '../../components/data-table.tsx';
 import { Field } from '../../components/field.tsx';
-import { addDays, csvFilename, toCsv, unusedSeats, type AccountList, type DayRange, type SeatUser } from './aggregate.ts';
-import { AccountNotes, CsvButton, Loading, Section } from './shared.tsx';
+import { addDays, csvFilename, toCsv, unusedSeats, type SeatUser } from './aggregate.ts';
+import { type SectionInputs, AccountNotes, CsvButton, Loading, Section } from './shared.tsx';
 
 /** A long list (Copilot's 250 seats) stays one screen until asked; the CSV always has every row. */
 const SHOWN = 25;
 
-interface Props {
-  lists: AccountList<SeatUser>[];
-  pending: number;
-  total: number;
-  scope: string;
-  range: DayRange;
+interface Props extends SectionInputs<SeatUser> {
   idleDays: number;
   onIdleDays: (days: number) => void;
 }

@@ -1,8 +1,8 @@
 import type { MappingConfig } from '../integrations/definition-schema.ts';
 import type { UnifiedResource } from '../models/types.ts';
-import { keyOf, shapeRecord, type ShapeOptions } from './shape-records.ts';
-import type { Execution, MappedRecord, UnifiedCall } from './types.ts';
-import type { ListAllOutcome, UnifiedEngine } from './unified-engine.ts';
+import { keyOf, shapeRecord, type ShapeOptions } from '../engine/shape-records.ts';
+import type { Execution, MappedRecord, UnifiedCall } from '../engine/types.ts';
+import type { ListAllOutcome, UnifiedEngine } from '../engine/unified-engine.ts';
 
 /**
  * Lists that follow every page (`stream`, `truto_ignore_limit`) serialised as they arrive: one
